@@ -49,6 +49,9 @@ type Options struct {
 	Observer     Observer
 	UserAgent    string
 	MaxBodyBytes int64
+	// Timeout bounds each call, retries included; 0 means only the
+	// caller's context does.
+	Timeout time.Duration
 }
 
 // Client calls the APIG management API.
@@ -58,6 +61,7 @@ type Client struct {
 	obs       Observer
 	userAgent string
 	maxBody   int64
+	timeout   time.Duration
 }
 
 // NewClient builds a client; Auth is required.
@@ -65,7 +69,7 @@ func NewClient(o Options) (*Client, error) {
 	if o.Auth == nil {
 		return nil, errors.New("apig: no authorizer")
 	}
-	c := &Client{http: o.HTTPClient, auth: o.Auth, obs: o.Observer, userAgent: o.UserAgent, maxBody: o.MaxBodyBytes}
+	c := &Client{http: o.HTTPClient, auth: o.Auth, obs: o.Observer, userAgent: o.UserAgent, maxBody: o.MaxBodyBytes, timeout: o.Timeout}
 	if c.http == nil {
 		c.http = NewHTTPClient(nil)
 	}
@@ -99,6 +103,11 @@ type call struct {
 // do runs a call and returns the body of its 2xx answer. On 401 it asks the
 // authorizer for fresh credentials and tries once more.
 func (c *Client) do(ctx context.Context, cl call) ([]byte, error) {
+	if c.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
 	body, err := c.attempt(ctx, cl)
 	if e, ok := AsError(err); ok && e.Unauthorized() && c.auth.Refresh(cl.project.ID) {
 		body, err = c.attempt(ctx, cl)
