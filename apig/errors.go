@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Operations, used in errors and observations.
@@ -168,15 +169,12 @@ func httpError(op string, resp *http.Response, body []byte) *Error {
 	if reqID == "" {
 		reqID = resp.Header.Get("X-Request-Id")
 	}
-	if len(msg) > 256 {
-		msg = msg[:256] + "..."
-	}
 	return &Error{
 		Operation:  op,
 		HTTPStatus: resp.StatusCode,
 		Code:       code,
-		Message:    msg,
-		RequestID:  reqID,
+		Message:    clip(msg, maxMessageBytes),
+		RequestID:  clip(reqID, maxRequestIDBytes),
 		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After")),
 	}
 }
@@ -195,4 +193,25 @@ func parseRetryAfter(v string) time.Duration {
 		}
 	}
 	return 0
+}
+
+// Bounds on text taken from answers: it reaches logs and error strings, and
+// a broken or hostile server must not be able to fill them.
+const (
+	maxMessageBytes   = 256
+	maxRequestIDBytes = 128
+)
+
+// clip shortens s to at most n bytes on a rune boundary, marking the cut
+// with "...", and replaces invalid UTF-8.
+func clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }

@@ -47,6 +47,7 @@ func (p *Progress) validate() error {
 	if len(p.Status) > 32 {
 		return fmt.Errorf("status of %d bytes is not a status", len(p.Status))
 	}
+	p.ErrorMsg = clip(p.ErrorMsg, maxMessageBytes)
 	// The code becomes a label value; keep only the API's shape.
 	if p.ErrorCode != "" && !apiCodePattern.MatchString(p.ErrorCode) {
 		p.ErrorCode = "invalid"
