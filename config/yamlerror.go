@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
 var (
@@ -19,9 +21,11 @@ var (
 // file: which key, on which line, and what is wrong with it.
 func yamlMessage(err error, src []byte) string {
 	msg := yamlErrorPrefix.ReplaceAllString(err.Error(), "")
+	secret := secretLines(src)
 	lines := strings.Split(msg, "\n")
 	for i, l := range lines {
 		l = strings.TrimSpace(l)
+		l = hideValues(l, secret)
 		l = unknownPattern.ReplaceAllString(l, `unknown key "$1"`)
 		l = typeMismatch.ReplaceAllStringFunc(l, func(m string) string {
 			p := typeMismatch.FindStringSubmatch(m)
@@ -36,6 +40,53 @@ func yamlMessage(err error, src []byte) string {
 		lines[i] = l
 	}
 	return strings.Join(lines, "; ")
+}
+
+// quotedValue is how the YAML library quotes a value in its errors.
+var quotedValue = regexp.MustCompile("`[^`]*`")
+
+// hideValues removes quoted values from an error line unless the line it
+// names is known to lie outside the auth section: a value there may be a
+// credential, and errors are logged.
+func hideValues(l string, secret map[int]bool) string {
+	if m := linePattern.FindStringSubmatch(l); m != nil && secret != nil {
+		if n, _ := strconv.Atoi(m[1]); !secret[n] {
+			return l
+		}
+	}
+	return quotedValue.ReplaceAllString(l, "`(value hidden)`")
+}
+
+// secretLines returns the source lines holding the auth section, or nil
+// when the text does not parse as YAML (then no line is trusted).
+func secretLines(src []byte) map[int]bool {
+	var doc yaml.Node
+	if yaml.Unmarshal(src, &doc) != nil {
+		return nil
+	}
+	lines := map[int]bool{}
+	var mark func(n *yaml.Node)
+	mark = func(n *yaml.Node) {
+		lines[n.Line] = true
+		for _, c := range n.Content {
+			mark(c)
+		}
+		if n.Alias != nil {
+			mark(n.Alias)
+		}
+	}
+	for _, root := range doc.Content {
+		if root.Kind != yaml.MappingNode {
+			continue
+		}
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if root.Content[i].Value == "auth" {
+				mark(root.Content[i])
+				mark(root.Content[i+1])
+			}
+		}
+	}
+	return lines
 }
 
 // keyOnLine returns the mapping key written on a 1-based source line.
