@@ -77,6 +77,9 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 type result struct {
 	progress *apig.Progress
 	err      error
+	// skipped is set when the scrape's deadline passed before the gateway
+	// was asked; no request was sent.
+	skipped bool
 }
 
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
@@ -85,10 +88,16 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	now := c.now()
 
 	projects := map[string]bool{} // project -> reached and authorised
+	skipped := 0
 	for i, t := range c.targets {
 		r := results[i]
 		c.emitGateway(ch, t, r, now)
 		ok := projects[t.Project.ID]
+		if r.skipped {
+			skipped++
+			projects[t.Project.ID] = ok
+			continue
+		}
 		if r.err == nil {
 			ok = true
 		} else if e, isAPI := apig.AsError(r.err); isAPI && e.Reached() && !e.Unauthorized() && !e.Forbidden() {
@@ -96,6 +105,12 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		}
 		projects[t.Project.ID] = ok
 		c.logOutcome(t, r)
+	}
+	if skipped > 0 {
+		// One line for the scrape, not one per gateway: the cause is the
+		// deadline, not the gateways.
+		level.Warn(c.logger).Log("msg", "scrape deadline passed before every gateway was asked",
+			"skipped", skipped, "gateways", len(c.targets), "err", context.Cause(c.ctx))
 	}
 	for id, ok := range projects {
 		ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, boolValue(ok), id)
@@ -114,6 +129,10 @@ func (c *Collector) fetchAll() []result {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
+				if err := c.ctx.Err(); err != nil {
+					results[i] = result{err: err, skipped: true}
+					continue
+				}
 				t := c.targets[i]
 				p, err := c.fetcher.Progress(c.ctx, t.Project, t.InstanceID)
 				results[i] = result{progress: p, err: err}
