@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -59,7 +60,8 @@ func (ex *exporter) routes(metricsPath string) (*http.ServeMux, error) {
 func (ex *exporter) metricsHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s := ex.current.Load()
-		ctx, cancel := context.WithTimeout(r.Context(), scrapeTimeout(r, ex.timeoutShave))
+		limit := scrapeTimeout(r, ex.timeoutShave)
+		ctx, cancel := context.WithTimeoutCause(r.Context(), limit, fmt.Errorf("scrape deadline of %s passed: %w", limit, context.DeadlineExceeded))
 		defer cancel()
 
 		scrape := prometheus.NewRegistry()

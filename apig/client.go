@@ -105,7 +105,7 @@ type call struct {
 func (c *Client) do(ctx context.Context, cl call) ([]byte, error) {
 	if c.timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		ctx, cancel = context.WithTimeoutCause(ctx, c.timeout, fmt.Errorf("call timeout of %s exceeded: %w", c.timeout, context.DeadlineExceeded))
 		defer cancel()
 	}
 	body, err := c.attempt(ctx, cl)
@@ -153,7 +153,7 @@ func (c *Client) attempt(ctx context.Context, cl call) ([]byte, error) {
 	resp, err := c.http.Do(req)
 	if err != nil {
 		c.obs.ObserveRequest(cl.operation, "error", time.Since(start))
-		return nil, transportError(cl.operation, err)
+		return nil, transportError(cl.operation, withCause(ctx, err))
 	}
 	defer resp.Body.Close()
 	body, err := readLimited(resp.Body, c.maxBody)
@@ -162,7 +162,7 @@ func (c *Client) attempt(ctx context.Context, cl call) ([]byte, error) {
 		if errors.Is(err, errBodyTooLarge) {
 			return nil, &Error{Operation: cl.operation, HTTPStatus: resp.StatusCode, Code: CodeDecode, Err: err}
 		}
-		return nil, transportError(cl.operation, err)
+		return nil, transportError(cl.operation, withCause(ctx, err))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, httpError(cl.operation, resp, body)
@@ -196,6 +196,19 @@ func transportError(op string, err error) *Error {
 		code = CodeCanceled
 	}
 	return &Error{Operation: op, Code: code, Err: stripURL(err)}
+}
+
+// withCause adds to err the reason ctx ended, when it ended with one
+// (the call timeout, the scrape deadline), so a log line says which limit
+// cut the call.
+func withCause(ctx context.Context, err error) error {
+	if ctx.Err() == nil {
+		return err
+	}
+	if cause := context.Cause(ctx); cause != nil && cause != ctx.Err() && !errors.Is(err, cause) {
+		return fmt.Errorf("%w (%v)", stripURL(err), cause)
+	}
+	return err
 }
 
 // stripURL drops the *url.Error wrapper, whose text repeats the whole URL.
