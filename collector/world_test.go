@@ -72,14 +72,15 @@ type world struct {
 	logger    kitlog.Logger
 	targets   []collector.Target
 	subject   collector.Target
-	callLimit time.Duration
+	callLimit   time.Duration
+	concurrency int
 }
 
 // newWorld starts the fakes. The subject lives in the edge project when
 // onEdge is set, else among the healthy gateways.
 func newWorld(t *testing.T, onEdge bool, callLimit time.Duration) *world {
 	t.Helper()
-	w := &world{t: t, ca: testcert.NewCA(t, "apig test CA"), dialer: &testnet.Dialer{}, logs: &syncBuffer{}, callLimit: callLimit}
+	w := &world{t: t, ca: testcert.NewCA(t, "apig test CA"), dialer: &testnet.Dialer{}, logs: &syncBuffer{}, callLimit: callLimit, concurrency: 8}
 	project := mainProject
 	if onEdge {
 		project = edgeProject
@@ -139,7 +140,7 @@ func (w *world) scrape(ctx context.Context) families {
 	reg.MustRegister(collector.New(ctx, collector.Options{
 		Fetcher:     w.client,
 		Targets:     w.targets,
-		Concurrency: 8,
+		Concurrency: w.concurrency,
 		Metrics:     w.metrics,
 		Logger:      w.logger,
 		Now:         func() time.Time { return fixedNow },

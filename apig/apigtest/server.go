@@ -5,6 +5,7 @@ package apigtest
 
 import (
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -40,6 +41,7 @@ type Server struct {
 	calls    sync.Map // op -> *atomic.Int64
 	inFlight atomic.Int64
 	peak     atomic.Int64
+	conns    atomic.Int64
 
 	ts *httptest.Server
 }
@@ -55,15 +57,31 @@ func New(gws ...Gateway) *Server {
 
 // Start serves the fake on 127.0.0.1 until Close.
 func (s *Server) Start() *Server {
-	s.ts = httptest.NewServer(s)
+	s.ts = s.unstarted()
+	s.ts.Start()
 	return s
 }
 
 // StartTLS serves the fake over TLS on 127.0.0.1 with a test certificate.
 func (s *Server) StartTLS() *Server {
-	s.ts = httptest.NewTLSServer(s)
+	s.ts = s.unstarted()
+	s.ts.StartTLS()
 	return s
 }
+
+func (s *Server) unstarted() *httptest.Server {
+	ts := httptest.NewUnstartedServer(s)
+	ts.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.conns.Add(1)
+		}
+	}
+	return ts
+}
+
+// Conns is the number of TCP connections the started fake has accepted,
+// to check that clients reuse them.
+func (s *Server) Conns() int64 { return s.conns.Load() }
 
 // TLS returns the underlying httptest server (for its client and cert).
 func (s *Server) HTTPTest() *httptest.Server { return s.ts }
