@@ -107,7 +107,9 @@ func subjectSeries(name, value string, extra ...string) string {
 }
 
 func progress(v string) string { return subjectSeries("apig_instance_creation_progress_ratio", v) }
-func start(v string) string    { return subjectSeries("apig_instance_creation_start_timestamp_seconds", v) }
+func start(v string) string {
+	return subjectSeries("apig_instance_creation_start_timestamp_seconds", v)
+}
 func end(v string) string      { return subjectSeries("apig_instance_creation_end_timestamp_seconds", v) }
 func duration(v string) string { return subjectSeries("apig_instance_creation_duration_seconds", v) }
 func status(s, v string) string {
