@@ -20,6 +20,7 @@ type Config struct {
 	APIGEndpoint   string    `yaml:"apig_endpoint"`
 	IAMEndpoint    string    `yaml:"iam_endpoint"`
 	Auth           Auth      `yaml:"auth"`
+	TLS            TLS       `yaml:"tls"`
 	Projects       []Project `yaml:"projects"`
 	Concurrency    int       `yaml:"-"`
 	ConcurrencyKey *int      `yaml:"concurrency"` // nil when left out

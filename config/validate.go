@@ -26,6 +26,7 @@ func (c *Config) Validate() error {
 	p.endpoint("apig_endpoint", c.APIGEndpoint)
 	p.endpoint("iam_endpoint", c.IAMEndpoint)
 	c.Auth.validate(&p)
+	c.TLS.validate(&p)
 
 	if len(c.Projects) == 0 {
 		p.add("projects", "no project configured; list at least one project with its gateways")

@@ -29,6 +29,9 @@ func yamlMessage(err error, src []byte) string {
 		l = unknownPattern.ReplaceAllString(l, `unknown key "$1"`)
 		l = typeMismatch.ReplaceAllStringFunc(l, func(m string) string {
 			p := typeMismatch.FindStringSubmatch(m)
+			if p[2] == hiddenValue {
+				return fmt.Sprintf("%s %s is not a valid %s", yamlKind(p[1]), p[2], goKind(p[3]))
+			}
 			return fmt.Sprintf("%s %q is not a valid %s", yamlKind(p[1]), p[2], goKind(p[3]))
 		})
 		if m := linePattern.FindStringSubmatch(l); m != nil {
@@ -42,6 +45,8 @@ func yamlMessage(err error, src []byte) string {
 	return strings.Join(lines, "; ")
 }
 
+const hiddenValue = "(value hidden)"
+
 // quotedValue is how the YAML library quotes a value in its errors.
 var quotedValue = regexp.MustCompile("`[^`]*`")
 
@@ -54,7 +59,7 @@ func hideValues(l string, secret map[int]bool) string {
 			return l
 		}
 	}
-	return quotedValue.ReplaceAllString(l, "`(value hidden)`")
+	return quotedValue.ReplaceAllString(l, "`"+hiddenValue+"`")
 }
 
 // secretLines returns the source lines holding the auth section, or nil
