@@ -219,3 +219,7 @@ func stripURL(err error) error {
 	}
 	return err
 }
+
+// CloseIdleConnections closes kept-alive connections not in use, such as
+// when a reload replaces this client; calls in flight are not affected.
+func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
