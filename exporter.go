@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
+	"net/http"
 	"os"
 	"os/signal"
 	"sync/atomic"
@@ -62,10 +64,15 @@ func (ex *exporter) reload() error {
 	if err == nil {
 		var s *setup
 		if s, err = buildSetup(cfg, ex.metrics); err == nil {
-			ex.current.Store(s)
+			if old := ex.current.Swap(s); old != nil {
+				old.client.CloseIdleConnections()
+			}
 			ex.reloadOK.Set(1)
 			ex.reloadTimestamp.SetToCurrentTime()
 			level.Info(ex.logger).Log("msg", "configuration loaded", "projects", len(cfg.Projects), "gateways", len(s.targets))
+			if cfg.TLS.InsecureSkipVerify {
+				level.Warn(ex.logger).Log("msg", "TLS certificate verification is off (tls.insecure_skip_verify): anyone on the path can read the credentials")
+			}
 			return nil
 		}
 	}
@@ -96,11 +103,16 @@ func buildSetup(cfg *config.Config, metrics *collector.Metrics) (*setup, error) 
 	if err != nil {
 		return nil, err
 	}
+	httpClient, err := newHTTPClient(cfg.TLS)
+	if err != nil {
+		return nil, err
+	}
 	client, err := apig.NewClient(apig.Options{
-		Auth:      auth,
-		Observer:  metrics,
-		UserAgent: "apig_exporter/" + versionString(),
-		Timeout:   time.Duration(cfg.RequestTimeout),
+		HTTPClient: httpClient,
+		Auth:       auth,
+		Observer:   metrics,
+		UserAgent:  "apig_exporter/" + versionString(),
+		Timeout:    time.Duration(cfg.RequestTimeout),
 	})
 	if err != nil {
 		return nil, err
@@ -128,4 +140,21 @@ func newAuthorizer(cfg *config.Config) (apig.Authorizer, error) {
 		return apig.StaticToken{Token: apig.StaticSecret(cfg.Auth.Token)}, nil
 	}
 	return nil, fmt.Errorf("auth: no credentials configured")
+}
+
+// newHTTPClient is the cloud client with the configured TLS trust:
+// verification stays on unless insecure_skip_verify is set explicitly.
+func newHTTPClient(c config.TLS) (*http.Client, error) {
+	pool, err := c.CertPool()
+	if err != nil {
+		return nil, err
+	}
+	if pool == nil && !c.InsecureSkipVerify {
+		return apig.NewHTTPClient(nil), nil
+	}
+	return apig.NewHTTPClient(&tls.Config{
+		RootCAs:            pool,
+		MinVersion:         tls.VersionTLS12,
+		InsecureSkipVerify: c.InsecureSkipVerify, //nolint:gosec // only by explicit configuration, with a warning
+	}), nil
 }
