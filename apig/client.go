@@ -165,9 +165,27 @@ func (c *Client) attempt(ctx context.Context, cl call) ([]byte, error) {
 		return nil, transportError(cl.operation, withCause(ctx, err))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, httpError(cl.operation, resp, body)
+		e := httpError(cl.operation, resp, body)
+		e.Message = redactCredentials(e.Message, req)
+		e.RequestID = redactCredentials(e.RequestID, req)
+		return nil, e
 	}
 	return body, nil
+}
+
+// credentialHeaders carry secrets an answer might echo back.
+var credentialHeaders = []string{"X-Auth-Token", "Authorization"}
+
+// redactCredentials removes from text taken from an answer any credential
+// the request carried: some servers quote the token they refuse, and
+// error text ends up in logs.
+func redactCredentials(s string, req *http.Request) string {
+	for _, h := range credentialHeaders {
+		if v := req.Header.Get(h); len(v) >= 8 {
+			s = strings.ReplaceAll(s, v, "<redacted>")
+		}
+	}
+	return s
 }
 
 var errBodyTooLarge = errors.New("answer body too large")
