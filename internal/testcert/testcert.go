@@ -121,3 +121,13 @@ func serial(t testing.TB) *big.Int {
 	}
 	return n
 }
+
+// PoolFromPEM is a pool trusting the PEM certificates in b.
+func PoolFromPEM(t testing.TB, b []byte) *x509.CertPool {
+	t.Helper()
+	p := x509.NewCertPool()
+	if !p.AppendCertsFromPEM(b) {
+		t.Fatal("no PEM certificate")
+	}
+	return p
+}
