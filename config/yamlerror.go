@@ -70,8 +70,13 @@ func secretLines(src []byte) map[int]bool {
 		return nil
 	}
 	lines := map[int]bool{}
+	seen := map[*yaml.Node]bool{} // aliases make a DAG; walk each node once
 	var mark func(n *yaml.Node)
 	mark = func(n *yaml.Node) {
+		if seen[n] {
+			return
+		}
+		seen[n] = true
 		lines[n.Line] = true
 		for _, c := range n.Content {
 			mark(c)
