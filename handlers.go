@@ -19,6 +19,9 @@ import (
 // (curl, a browser).
 const defaultScrapeTimeout = 30 * time.Second
 
+// maxScrapeTimeout is more than any Prometheus scrape timeout in use.
+const maxScrapeTimeout = time.Hour
+
 func versionString() string { return version.Version }
 
 func (ex *exporter) routes(metricsPath string) (*http.ServeMux, error) {
@@ -90,7 +93,9 @@ func scrapeTimeout(r *http.Request, shave time.Duration) time.Duration {
 		return defaultScrapeTimeout
 	}
 	secs, err := strconv.ParseFloat(v, 64)
-	if err != nil || secs <= 0 {
+	// NaN, Inf and absurd values would overflow time.Duration into an
+	// already expired deadline; treat them like a missing header.
+	if err != nil || !(secs > 0) || secs > maxScrapeTimeout.Seconds() {
 		return defaultScrapeTimeout
 	}
 	d := time.Duration(secs*float64(time.Second)) - shave
