@@ -59,19 +59,19 @@ func subjectHealthy(project string) apigtest.Gateway {
 }
 
 type world struct {
-	t         *testing.T
-	fake      *apigtest.Server
-	edge      *httptest.Server // TLS, trusted, serves the same fake as apig.edge.invalid
-	ca        *testcert.CA
-	dialer    *testnet.Dialer
-	client    *apig.Client
-	http      *http.Client
-	metrics   *collector.Metrics
-	registry  *prometheus.Registry
-	logs      *syncBuffer
-	logger    kitlog.Logger
-	targets   []collector.Target
-	subject   collector.Target
+	t           *testing.T
+	fake        *apigtest.Server
+	edge        *httptest.Server // TLS, trusted, serves the same fake as apig.edge.invalid
+	ca          *testcert.CA
+	dialer      *testnet.Dialer
+	client      *apig.Client
+	http        *http.Client
+	metrics     *collector.Metrics
+	registry    *prometheus.Registry
+	logs        *syncBuffer
+	logger      kitlog.Logger
+	targets     []collector.Target
+	subject     collector.Target
 	callLimit   time.Duration
 	concurrency int
 }
