@@ -52,6 +52,11 @@ type Options struct {
 	// Timeout bounds each call, retries included; 0 means only the
 	// caller's context does.
 	Timeout time.Duration
+	// Limiter, when set, bounds the calls in flight and lowers the bound
+	// while APIG throttles.
+	Limiter *Limiter
+	// Backoff says how throttled calls are retried.
+	Backoff Backoff
 }
 
 // Client calls the APIG management API.
@@ -62,6 +67,8 @@ type Client struct {
 	userAgent string
 	maxBody   int64
 	timeout   time.Duration
+	limiter   *Limiter
+	backoff   Backoff
 }
 
 // NewClient builds a client; Auth is required.
@@ -69,7 +76,8 @@ func NewClient(o Options) (*Client, error) {
 	if o.Auth == nil {
 		return nil, errors.New("apig: no authorizer")
 	}
-	c := &Client{http: o.HTTPClient, auth: o.Auth, obs: o.Observer, userAgent: o.UserAgent, maxBody: o.MaxBodyBytes, timeout: o.Timeout}
+	c := &Client{http: o.HTTPClient, auth: o.Auth, obs: o.Observer, userAgent: o.UserAgent, maxBody: o.MaxBodyBytes, timeout: o.Timeout,
+		limiter: o.Limiter, backoff: o.Backoff.withDefaults()}
 	if c.http == nil {
 		c.http = NewHTTPClient(nil)
 	}
@@ -100,22 +108,38 @@ type call struct {
 	body      []byte
 }
 
-// do runs a call and returns the body of its 2xx answer. On 401 it asks the
-// authorizer for fresh credentials and tries once more.
+// do runs a call and returns the body of its 2xx answer. A throttled call
+// is retried after a backoff (see Backoff), within the call's deadline.
 func (c *Client) do(ctx context.Context, cl call) ([]byte, error) {
 	if c.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
 		defer cancel()
 	}
+	for retry := 0; ; retry++ {
+		body, err := c.limited(ctx, cl)
+		if err == nil {
+			return body, nil
+		}
+		e, ok := AsError(err)
+		if !ok || !e.Throttled() {
+			return nil, c.fail(err)
+		}
+		wait, again := c.backoff.wait(ctx, e, retry)
+		if !again || c.backoff.Sleep(ctx, wait) != nil {
+			return nil, c.fail(err)
+		}
+	}
+}
+
+// authed runs one attempt and, on 401, asks the authorizer for fresh
+// credentials and tries once more.
+func (c *Client) authed(ctx context.Context, cl call) ([]byte, error) {
 	body, err := c.attempt(ctx, cl)
 	if e, ok := AsError(err); ok && e.Unauthorized() && c.auth.Refresh(cl.project.ID) {
 		body, err = c.attempt(ctx, cl)
 	}
-	if err != nil {
-		return nil, c.fail(err)
-	}
-	return body, nil
+	return body, err
 }
 
 // fail counts a finally failed call and returns its error.
