@@ -24,6 +24,7 @@ type Config struct {
 	Concurrency    int       `yaml:"-"`
 	ConcurrencyKey *int      `yaml:"concurrency"` // nil when left out
 	RequestTimeout Duration  `yaml:"request_timeout"`
+	Cache          Cache     `yaml:"cache"`
 }
 
 // Auth holds the credentials. Secrets are typed so they never print.
@@ -37,6 +38,7 @@ type Project struct {
 	ID        string     `yaml:"id"`
 	Region    string     `yaml:"region"`
 	Instances []Instance `yaml:"instances"`
+	Discovery `yaml:",inline"`
 }
 
 // Instance is one configured gateway.
@@ -83,6 +85,7 @@ func (c *Config) applyDefaults() {
 	if c.RequestTimeout == 0 {
 		c.RequestTimeout = Duration(DefaultRequestTimeout)
 	}
+	c.Cache.applyDefaults()
 }
 
 // Duration is a time.Duration written as "10s", "1m30s".

@@ -49,9 +49,10 @@ func (c *Config) Validate() error {
 		if pr.Region == "" && c.Region == "" && c.APIGEndpoint == "" {
 			p.add(at+".region", "no region for this project: set region (top level or per project) or apig_endpoint")
 		}
-		if len(pr.Instances) == 0 {
-			p.add(at+".instances", "empty; list the gateways to watch")
+		if len(pr.Instances) == 0 && !pr.Discover {
+			p.add(at+".instances", "empty; list the gateways to watch, or set discover: true")
 		}
+		c.Projects[i].Discovery.validate(&p, at)
 		seenInstance := map[string]int{}
 		for j, in := range pr.Instances {
 			iat := fmt.Sprintf("%s.instances[%d].id", at, j)
@@ -76,6 +77,7 @@ func (c *Config) Validate() error {
 	if rt := time.Duration(c.RequestTimeout); rt <= 0 || rt > 5*time.Minute {
 		p.add("request_timeout", "%s is out of range; use more than 0s and at most 5m", rt)
 	}
+	c.Cache.validate(&p)
 	return p.err()
 }
 
