@@ -39,6 +39,7 @@ func startDemo(_ context.Context) (*demoServer, *config.Config, error) {
 		Auth:           config.Auth{Token: config.Secret(token)},
 		Concurrency:    config.DefaultConcurrency,
 		RequestTimeout: config.Duration(config.DefaultRequestTimeout),
+		Cache:          config.Cache{SettledTTL: config.Duration(config.DefaultSettledTTL)},
 	}
 	byProject := map[string]int{}
 	for _, g := range apigtest.DemoGateways(time.Now()) {

@@ -24,6 +24,7 @@ type setup struct {
 	cfg     *config.Config
 	client  *apig.Client
 	targets []collector.Target
+	source  *collector.Source
 }
 
 // exporter is the long-lived state behind the HTTP handlers.
@@ -35,6 +36,8 @@ type exporter struct {
 	timeoutShave time.Duration
 
 	current atomic.Pointer[setup]
+	// limiter bounds API calls in flight across scrapes and reloads.
+	limiter *apig.Limiter
 
 	reloadOK        prometheus.Gauge
 	reloadTimestamp prometheus.Gauge
@@ -42,6 +45,7 @@ type exporter struct {
 
 func newExporter(logger log.Logger, metrics *collector.Metrics, registry *prometheus.Registry, load func() (*config.Config, error), timeoutShave time.Duration) *exporter {
 	ex := &exporter{logger: logger, metrics: metrics, registry: registry, load: load, timeoutShave: timeoutShave,
+		limiter: apig.NewLimiter(config.DefaultConcurrency),
 		reloadOK: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "apig_exporter_config_last_reload_successful",
 			Help: "1 if the last configuration load succeeded, else 0.",
@@ -52,6 +56,7 @@ func newExporter(logger log.Logger, metrics *collector.Metrics, registry *promet
 		}),
 	}
 	registry.MustRegister(ex.reloadOK, ex.reloadTimestamp)
+	metrics.SetLimiter(ex.limiter)
 	return ex
 }
 
@@ -61,7 +66,8 @@ func (ex *exporter) reload() error {
 	cfg, err := ex.load()
 	if err == nil {
 		var s *setup
-		if s, err = buildSetup(cfg, ex.metrics); err == nil {
+		if s, err = buildSetup(cfg, ex.metrics, ex.limiter, ex.current.Load(), ex.logger); err == nil {
+			ex.limiter.SetMax(cfg.Concurrency)
 			ex.current.Store(s)
 			ex.reloadOK.Set(1)
 			ex.reloadTimestamp.SetToCurrentTime()
@@ -90,8 +96,9 @@ func (ex *exporter) reloadOnSignal(ctx context.Context) {
 	}
 }
 
-// buildSetup turns a validated config into a client and a target list.
-func buildSetup(cfg *config.Config, metrics *collector.Metrics) (*setup, error) {
+// buildSetup turns a validated config into a client, a target list and a
+// source; the source keeps what prev's learnt (settled answers, lists).
+func buildSetup(cfg *config.Config, metrics *collector.Metrics, limiter *apig.Limiter, prev *setup, logger log.Logger) (*setup, error) {
 	auth, err := newAuthorizer(cfg)
 	if err != nil {
 		return nil, err
@@ -101,17 +108,34 @@ func buildSetup(cfg *config.Config, metrics *collector.Metrics) (*setup, error) 
 		Observer:  metrics,
 		UserAgent: "apig_exporter/" + versionString(),
 		Timeout:   time.Duration(cfg.RequestTimeout),
+		Limiter:   limiter,
 	})
 	if err != nil {
 		return nil, err
 	}
 	s := &setup{cfg: cfg, client: client}
+	var projects []collector.Project
 	for _, p := range cfg.Projects {
 		project := apig.Project{ID: p.ID, Endpoint: cfg.APIGEndpointFor(p)}
+		cp := collector.Project{Project: project, Discover: p.Discover, Filter: p.Discovery.Matches}
 		for _, in := range p.Instances {
-			s.targets = append(s.targets, collector.Target{Project: project, InstanceID: in.ID, InstanceName: in.Name})
+			t := collector.Target{Project: project, InstanceID: in.ID, InstanceName: in.Name}
+			s.targets = append(s.targets, t)
+			cp.Instances = append(cp.Instances, t)
 		}
+		projects = append(projects, cp)
 	}
+	var prevSource *collector.Source
+	if prev != nil {
+		prevSource = prev.source
+	}
+	s.source = collector.NewSource(collector.SourceOptions{
+		Fetcher:    client,
+		Lister:     client,
+		Projects:   projects,
+		SettledTTL: time.Duration(cfg.Cache.SettledTTL),
+		Logger:     logger,
+	}, prevSource)
 	return s, nil
 }
 
