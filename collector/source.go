@@ -239,6 +239,11 @@ func (s *Source) cached(t Target) (*apig.Progress, bool) {
 func (s *Source) progress(ctx context.Context, t Target) (*apig.Progress, error) {
 	key := progressKey(t.Project, t.InstanceID)
 	p, err, _ := s.progressCalls.do(ctx, key, func(ctx context.Context) (*apig.Progress, error) {
+		// A call for this gateway may have ended and filled the cache
+		// between our miss and this flight's start.
+		if p, ok := s.cached(t); ok {
+			return p, nil
+		}
 		p, err := s.fetcher.Progress(ctx, t.Project, t.InstanceID)
 		switch {
 		case err == nil:
