@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 )
 
 // MaxListPageSize is the largest page the list API serves.
@@ -25,10 +26,14 @@ type Instance struct {
 	Status string `json:"status"`
 }
 
-// ListOptions narrow a list call. The zero value lists every gateway.
+// ListOptions shape a list call. The zero value lists every gateway.
 type ListOptions struct {
 	// PageSize is the limit of each page; 0 means MaxListPageSize.
 	PageSize int
+	// Hint is how many gateways the project had last time; the pages it
+	// implies are asked for at once rather than one after another, so a
+	// list of any length usually takes one round trip.
+	Hint int
 }
 
 // listPage is the answer of GET /v2/{project_id}/apigw/instances.
@@ -40,44 +45,84 @@ type listPage struct {
 
 // ListInstances lists every gateway of a project, page by page: limit=500,
 // offset grows by limit, and it stops at a short or empty page or once
-// offset reaches total. Items with an ID that could not be a gateway ID
-// are dropped, as are repeats of an ID already seen.
+// offset reaches total. Pages known to exist (from the first page's total,
+// or from Hint) are fetched concurrently. Items with an ID that could not
+// be a gateway ID are dropped, as are repeats of an ID already seen (a
+// list that changes while paged may repeat one).
 func (c *Client) ListInstances(ctx context.Context, project Project, opts ListOptions) ([]Instance, error) {
 	limit := opts.PageSize
 	if limit <= 0 || limit > MaxListPageSize {
 		limit = MaxListPageSize
 	}
-	path := "/v2/" + url.PathEscape(project.ID) + "/apigw/instances"
 	var out []Instance
 	seen := map[string]bool{}
-	for offset, page := 0, 0; ; offset, page = offset+limit, page+1 {
-		if page == maxListPages {
+	next, batch := 0, max(1, ceilDiv(opts.Hint, limit))
+	for {
+		if next+batch > maxListPages {
 			return nil, c.fail(&Error{Operation: OpList, HTTPStatus: http.StatusOK, Code: CodeDecode,
 				Err: fmt.Errorf("list did not end after %d pages", maxListPages)})
 		}
-		q := url.Values{"limit": {strconv.Itoa(limit)}, "offset": {strconv.Itoa(offset)}}
-		body, err := c.do(ctx, call{operation: OpList, method: http.MethodGet, project: project, path: path, query: q.Encode()})
+		pages, err := c.listPages(ctx, project, limit, next, batch)
 		if err != nil {
 			return nil, err
 		}
-		var p listPage
-		if err := json.Unmarshal(body, &p); err != nil {
-			return nil, c.fail(&Error{Operation: OpList, HTTPStatus: http.StatusOK, Code: CodeDecode, Err: err})
-		}
-		for _, in := range p.Instances {
-			if !validID(in.ID) || seen[in.ID] {
-				continue
+		var total int64
+		for i, p := range pages {
+			for _, in := range p.Instances {
+				if !validID(in.ID) || seen[in.ID] {
+					continue
+				}
+				seen[in.ID] = true
+				if len(in.Status) > 32 {
+					in.Status = "invalid"
+				}
+				out = append(out, in)
 			}
-			seen[in.ID] = true
-			if len(in.Status) > 32 {
-				in.Status = "invalid"
+			offset := (next + i) * limit
+			if len(p.Instances) < limit || int64(offset+limit) >= p.Total {
+				return out, nil
 			}
-			out = append(out, in)
+			total = max(total, p.Total)
 		}
-		if len(p.Instances) < limit || int64(offset+limit) >= p.Total {
-			return out, nil
+		next += batch
+		batch = max(1, ceilDiv(int(min(total, int64(maxListPages*limit)))-next*limit, limit))
+	}
+}
+
+// listPages fetches pages first to first+n-1 concurrently (the client's
+// limiter still bounds them) and returns them in order.
+func (c *Client) listPages(ctx context.Context, project Project, limit, first, n int) ([]listPage, error) {
+	path := "/v2/" + url.PathEscape(project.ID) + "/apigw/instances"
+	pages := make([]listPage, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			q := url.Values{"limit": {strconv.Itoa(limit)}, "offset": {strconv.Itoa((first + i) * limit)}}
+			body, err := c.do(ctx, call{operation: OpList, method: http.MethodGet, project: project, path: path, query: q.Encode()})
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			if err := json.Unmarshal(body, &pages[i]); err != nil {
+				errs[i] = c.fail(&Error{Operation: OpList, HTTPStatus: http.StatusOK, Code: CodeDecode, Err: err})
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
 	}
+	return pages, nil
+}
+
+func ceilDiv(a, b int) int {
+	if a <= 0 {
+		return 0
+	}
+	return (a + b - 1) / b
 }
 
 // validID accepts what a project or gateway ID can be and nothing that

@@ -25,12 +25,15 @@ func TestListInstancesPages(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		gateways  int
+		hint      int
 		wantPages int64
 	}{
-		{"empty project: one empty page", 0, 1},
-		{"one short page", 3, 1},
-		{"exactly one full page: stop at total", 500, 1},
-		{"1201 gateways: three pages", 1201, 3},
+		{"empty project: one empty page", 0, 0, 1},
+		{"one short page", 3, 0, 1},
+		{"exactly one full page: stop at total", 500, 0, 1},
+		{"1201 gateways: three pages", 1201, 0, 3},
+		{"1201 gateways, known from last time: three pages at once", 1201, 1201, 3},
+		{"project shrank below the hint: one wasted page", 400, 501, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fake := apigtest.New()
@@ -41,7 +44,7 @@ func TestListInstancesPages(t *testing.T) {
 			fake.Start()
 			defer fake.Close()
 
-			got, err := testClient(t, Options{}).ListInstances(context.Background(), Project{ID: "p1", Endpoint: fake.URL()}, ListOptions{})
+			got, err := testClient(t, Options{}).ListInstances(context.Background(), Project{ID: "p1", Endpoint: fake.URL()}, ListOptions{Hint: tc.hint})
 			if err != nil {
 				t.Fatal(err)
 			}

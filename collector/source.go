@@ -171,8 +171,11 @@ func (s *Source) resolve(ctx context.Context) resolved {
 // good one together with the error.
 func (s *Source) list(ctx context.Context, p apig.Project) ([]apig.Instance, error) {
 	key := listKey(p)
+	s.mu.Lock()
+	hint := len(s.lists[key])
+	s.mu.Unlock()
 	got, err, _ := s.listCalls.do(ctx, key, func(ctx context.Context) ([]apig.Instance, error) {
-		return s.lister.ListInstances(ctx, p, apig.ListOptions{})
+		return s.lister.ListInstances(ctx, p, apig.ListOptions{Hint: hint})
 	})
 	s.mu.Lock()
 	defer s.mu.Unlock()
