@@ -56,6 +56,9 @@ type Options struct {
 	Observer     Observer
 	UserAgent    string
 	MaxBodyBytes int64
+	// Timeout bounds each call, retries included; 0 means only the
+	// caller's context does.
+	Timeout time.Duration
 }
 
 // Client calls the APIG management API.
@@ -65,6 +68,7 @@ type Client struct {
 	obs       Observer
 	userAgent string
 	maxBody   int64
+	timeout   time.Duration
 }
 
 // NewClient builds a client; Auth is required.
@@ -72,7 +76,7 @@ func NewClient(o Options) (*Client, error) {
 	if o.Auth == nil {
 		return nil, errors.New("apig: no authorizer")
 	}
-	c := &Client{http: o.HTTPClient, auth: o.Auth, obs: o.Observer, userAgent: o.UserAgent, maxBody: o.MaxBodyBytes}
+	c := &Client{http: o.HTTPClient, auth: o.Auth, obs: o.Observer, userAgent: o.UserAgent, maxBody: o.MaxBodyBytes, timeout: o.Timeout}
 	if c.http == nil {
 		c.http = NewHTTPClient(nil)
 	}
@@ -106,6 +110,11 @@ type call struct {
 // do runs a call and returns the body of its 2xx answer. On 401 it asks the
 // authorizer for fresh credentials and tries once more.
 func (c *Client) do(ctx context.Context, cl call) ([]byte, error) {
+	if c.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
 	body, sent, err := c.attempt(ctx, cl)
 	// Only APIG's own 401 is a refused credential; a failed IAM login is
 	// not something a retry fixes.

@@ -44,6 +44,13 @@ func (p *Progress) validate() error {
 	if p.Status == "" {
 		return fmt.Errorf("no status in answer")
 	}
+	if len(p.Status) > 32 {
+		return fmt.Errorf("status of %d bytes is not a status", len(p.Status))
+	}
+	// The code becomes a label value; keep only the API's shape.
+	if p.ErrorCode != "" && !apiCodePattern.MatchString(p.ErrorCode) {
+		p.ErrorCode = "invalid"
+	}
 	return nil
 }
 
