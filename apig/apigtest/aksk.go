@@ -44,6 +44,13 @@ func (a *AKSKAuth) SetKey(ak, sk string) {
 	a.keys[ak] = sk
 }
 
+// Rotate replaces every key pair with this one: old keys stop working.
+func (a *AKSKAuth) Rotate(ak, sk string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.keys = map[string]string{ak: sk}
+}
+
 // RequireSecurityToken makes every request carry this signed
 // X-Security-Token, as temporary credentials must; "" stops requiring one.
 func (a *AKSKAuth) RequireSecurityToken(tok string) {
