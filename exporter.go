@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/signal"
 	"sync/atomic"
@@ -65,7 +64,8 @@ func (ex *exporter) reload() error {
 			ex.current.Store(s)
 			ex.reloadOK.Set(1)
 			ex.reloadTimestamp.SetToCurrentTime()
-			level.Info(ex.logger).Log("msg", "configuration loaded", "projects", len(cfg.Projects), "gateways", len(s.targets))
+			level.Info(ex.logger).Log("msg", "configuration loaded", "projects", len(cfg.Projects), "gateways", len(s.targets),
+				"auth", cfg.Auth.Mode(), "auth_source", authSource(cfg.Auth))
 			return nil
 		}
 	}
@@ -92,15 +92,18 @@ func (ex *exporter) reloadOnSignal(ctx context.Context) {
 
 // buildSetup turns a validated config into a client and a target list.
 func buildSetup(cfg *config.Config, metrics *collector.Metrics) (*setup, error) {
-	auth, err := newAuthorizer(cfg)
+	// One HTTP client for APIG and IAM alike: same proxy, TLS and limits.
+	shared := authShared{http: apig.NewHTTPClient(nil), observer: metrics, userAgent: "apig_exporter/" + versionString()}
+	auth, err := newAuthorizer(cfg, shared)
 	if err != nil {
 		return nil, err
 	}
 	client, err := apig.NewClient(apig.Options{
-		Auth:      auth,
-		Observer:  metrics,
-		UserAgent: "apig_exporter/" + versionString(),
-		Timeout:   time.Duration(cfg.RequestTimeout),
+		HTTPClient: shared.http,
+		Auth:       auth,
+		Observer:   metrics,
+		UserAgent:  shared.userAgent,
+		Timeout:    time.Duration(cfg.RequestTimeout),
 	})
 	if err != nil {
 		return nil, err
@@ -115,17 +118,10 @@ func buildSetup(cfg *config.Config, metrics *collector.Metrics) (*setup, error) 
 	return s, nil
 }
 
-// newAuthorizer builds the configured authentication mode.
-func newAuthorizer(cfg *config.Config) (apig.Authorizer, error) {
-	switch {
-	case cfg.Auth.TokenFile != "":
-		f, err := apig.NewFileSecret(cfg.Auth.TokenFile)
-		if err != nil {
-			return nil, fmt.Errorf("auth.token_file: %w", err)
-		}
-		return apig.StaticToken{Token: f}, nil
-	case cfg.Auth.Token != "":
-		return apig.StaticToken{Token: apig.StaticSecret(cfg.Auth.Token)}, nil
+// authSource says where credentials came from, for the log.
+func authSource(a config.Auth) string {
+	if a.Source == "" {
+		return "config file"
 	}
-	return nil, fmt.Errorf("auth: no credentials configured")
+	return a.Source
 }

@@ -31,10 +31,13 @@ const (
 // MaxBodyBytes should be those of the APIG client.
 type IAMOptions struct {
 	// Endpoint is the IAM base URL, such as https://iam.cn-north-4.myhuaweicloud.com.
-	Endpoint   string
-	DomainName string // account name
-	UserName   string // IAM user name
-	Password   SecretSource
+	Endpoint string
+	// EndpointFor, if set, gives each project its own IAM endpoint (its
+	// region's) and overrides Endpoint.
+	EndpointFor func(projectID string) string
+	DomainName  string // account name
+	UserName    string // IAM user name
+	Password    SecretSource
 
 	HTTPClient   *http.Client
 	Observer     Observer
@@ -50,8 +53,7 @@ type IAMOptions struct {
 // all concurrent calls, renewed at 80% of its life, and renewed at once
 // when APIG refuses it.
 type IAMPassword struct {
-	o   IAMOptions
-	url string
+	o IAMOptions
 
 	mu       sync.Mutex
 	projects map[string]*projectToken
@@ -79,7 +81,7 @@ type login struct {
 // NewIAMPassword checks the options and fills in defaults.
 func NewIAMPassword(o IAMOptions) (*IAMPassword, error) {
 	switch {
-	case o.Endpoint == "":
+	case o.Endpoint == "" && o.EndpointFor == nil:
 		return nil, errors.New("iam: no endpoint")
 	case o.DomainName == "" || o.UserName == "":
 		return nil, errors.New("iam: domain name and user name are required")
@@ -107,11 +109,16 @@ func NewIAMPassword(o IAMOptions) (*IAMPassword, error) {
 	if o.LoginTimeout <= 0 {
 		o.LoginTimeout = DefaultLoginTimeout
 	}
-	return &IAMPassword{
-		o:        o,
-		url:      strings.TrimSuffix(o.Endpoint, "/") + "/v3/auth/tokens?nocatalog=true",
-		projects: map[string]*projectToken{},
-	}, nil
+	return &IAMPassword{o: o, projects: map[string]*projectToken{}}, nil
+}
+
+// tokenURL is where a project's token is requested.
+func (t *IAMPassword) tokenURL(projectID string) string {
+	endpoint := t.o.Endpoint
+	if t.o.EndpointFor != nil {
+		endpoint = t.o.EndpointFor(projectID)
+	}
+	return strings.TrimSuffix(endpoint, "/") + "/v3/auth/tokens?nocatalog=true"
 }
 
 func (t *IAMPassword) project(id string) *projectToken {
@@ -310,7 +317,7 @@ func (t *IAMPassword) login(ctx context.Context, projectID string) (string, time
 		return "", 0, &Error{Operation: OpIAM, Code: CodeAuth, Err: errors.New("cannot encode login")}
 	}
 
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.url, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.tokenURL(projectID), bytes.NewReader(body))
 	if err != nil {
 		return "", 0, &Error{Operation: OpIAM, Code: CodeConnection, Err: err}
 	}
