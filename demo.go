@@ -68,6 +68,7 @@ func startDemoAuth(_ context.Context, mode string) (*demoServer, *config.Config,
 		_ = ln.Close()
 		return nil, nil, fmt.Errorf("demo: unknown auth mode %q (want token, aksk or password)", mode)
 	}
+	cfg.Auth.Source = "demo"
 	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 
