@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -33,7 +34,8 @@ type exporter struct {
 	load         func() (*config.Config, error)
 	timeoutShave time.Duration
 
-	current atomic.Pointer[setup]
+	current  atomic.Pointer[setup]
+	reloadMu sync.Mutex
 
 	reloadOK        prometheus.Gauge
 	reloadTimestamp prometheus.Gauge
@@ -78,16 +80,31 @@ func (ex *exporter) reloadOnSignal(ctx context.Context) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+	ex.reloadOn(ctx, hup)
+}
+
+// reloadOn reloads each time sig delivers, until ctx ends.
+func (ex *exporter) reloadOn(ctx context.Context, hup <-chan os.Signal) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-hup:
-			if err := ex.reload(); err != nil {
-				level.Error(ex.logger).Log("msg", "reload failed; keeping the previous configuration", "err", err)
-			}
+			_ = ex.reloadLogged()
 		}
 	}
+}
+
+// reloadLogged reloads, logging the outcome, and serialises reloads from
+// SIGHUP and HTTP.
+func (ex *exporter) reloadLogged() error {
+	ex.reloadMu.Lock()
+	defer ex.reloadMu.Unlock()
+	err := ex.reload()
+	if err != nil {
+		level.Error(ex.logger).Log("msg", "reload failed; keeping the previous configuration", "err", err)
+	}
+	return err
 }
 
 // buildSetup turns a validated config into a client and a target list.

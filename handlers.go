@@ -27,6 +27,7 @@ func (ex *exporter) routes(metricsPath string) (*http.ServeMux, error) {
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte("Healthy\n"))
 	})
+	mux.HandleFunc("/-/reload", ex.reloadHandler)
 	mux.HandleFunc("/-/ready", func(w http.ResponseWriter, _ *http.Request) {
 		if ex.current.Load() == nil {
 			http.Error(w, "Not ready: no configuration loaded", http.StatusServiceUnavailable)
@@ -51,6 +52,21 @@ func (ex *exporter) routes(metricsPath string) (*http.ServeMux, error) {
 		mux.Handle("/", landing)
 	}
 	return mux, nil
+}
+
+// reloadHandler reloads the configuration on POST and answers with the
+// error, if any; the old configuration keeps serving when the new one is bad.
+func (ex *exporter) reloadHandler(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "This endpoint requires a POST request.", http.StatusMethodNotAllowed)
+		return
+	}
+	if err := ex.reloadLogged(); err != nil {
+		http.Error(w, "failed to reload config: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	_, _ = w.Write([]byte("Reloaded\n"))
 }
 
 // metricsHandler serves the exporter's own metrics together with a fresh
