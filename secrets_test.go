@@ -86,7 +86,7 @@ func configYAML(cfg *config.Config) string {
 	return b.String()
 }
 
-func get(t *testing.T, url string) string {
+func fetch(t *testing.T, url string) string {
 	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {
@@ -146,7 +146,7 @@ func TestNoSecretWrittenOrServed(t *testing.T) {
 
 				served := map[string]string{}
 				for _, path := range []string{"/metrics", "/metrics", "/", "/-/ready", "/-/healthy"} {
-					served[path] += get(t, srv.URL+path)
+					served[path] += fetch(t, srv.URL+path)
 				}
 				wantUp := `apig_up{project_id="0a1b2c3d4e5f60718293a4b5c6d7e8f9"} 1`
 				if refused {

@@ -21,30 +21,30 @@ const (
 	iamPassword = "Pa55word-never-printed"
 )
 
-// recorder is an Observer that counts what it is told.
-type recorder struct {
+// countingObserver is a concurrency-safe Observer that counts what it is told.
+type countingObserver struct {
 	mu       sync.Mutex
 	requests map[string]int // operation/code
 	errors   map[string]int
 }
 
-func newRecorder() *recorder {
-	return &recorder{requests: map[string]int{}, errors: map[string]int{}}
+func newCountingObserver() *countingObserver {
+	return &countingObserver{requests: map[string]int{}, errors: map[string]int{}}
 }
 
-func (r *recorder) ObserveRequest(op, code string, _ time.Duration) {
+func (r *countingObserver) ObserveRequest(op, code string, _ time.Duration) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.requests[op+"/"+code]++
 }
 
-func (r *recorder) ObserveError(op, code string) {
+func (r *countingObserver) ObserveError(op, code string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.errors[op+"/"+code]++
 }
 
-func (r *recorder) counts() (requests, errs map[string]int) {
+func (r *countingObserver) counts() (requests, errs map[string]int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return clone(r.requests), clone(r.errors)
@@ -64,7 +64,7 @@ type passwordEnv struct {
 	clock   *apigtest.Clock
 	fake    *apigtest.Server
 	iam     *apigtest.IAM
-	obs     *recorder
+	obs     *countingObserver
 	tokens  *apig.IAMPassword
 	client  *apig.Client
 	project apig.Project
@@ -72,7 +72,7 @@ type passwordEnv struct {
 
 func newPasswordEnv(t *testing.T, password apig.SecretSource) *passwordEnv {
 	t.Helper()
-	e := &passwordEnv{clock: apigtest.NewClock(testStart), obs: newRecorder()}
+	e := &passwordEnv{clock: apigtest.NewClock(testStart), obs: newCountingObserver()}
 	e.fake = apigtest.New(testGateways(testStart))
 	e.fake.Now = e.clock.Now
 	e.iam = apigtest.NewIAM(e.fake, iamDomain, iamUser, iamPassword)
@@ -328,7 +328,7 @@ func TestIAMLoginErrors(t *testing.T) {
 			if password == "" {
 				password = iamPassword
 			}
-			obs := newRecorder()
+			obs := newCountingObserver()
 			tokens, err := apig.NewIAMPassword(apig.IAMOptions{Endpoint: fake.URL(), DomainName: iamDomain, UserName: iamUser,
 				Password: apig.StaticSecret(password), Observer: obs, LoginTimeout: time.Second})
 			if err != nil {
