@@ -183,7 +183,7 @@ func (t *IAMPassword) Token(ctx context.Context, projectID string) (string, erro
 		return "", transportError(OpIAM, ctx.Err())
 	}
 	if fl.err != nil {
-		if usable && t.o.Now().Before(pt.expiresAtLocked()) {
+		if usable && t.o.Now().Before(pt.expiry()) {
 			return old, nil
 		}
 		return "", fl.err
@@ -191,7 +191,7 @@ func (t *IAMPassword) Token(ctx context.Context, projectID string) (string, erro
 	return fl.token, nil
 }
 
-func (pt *projectToken) expiresAtLocked() time.Time {
+func (pt *projectToken) expiry() time.Time {
 	pt.mu.Lock()
 	defer pt.mu.Unlock()
 	return pt.expiresAt
@@ -235,8 +235,9 @@ func (t *IAMPassword) startLogin(ctx context.Context, projectID string, pt *proj
 }
 
 // Refresh is called after APIG refused a token with 401: the project's
-// token is dropped and the next call logs in. It reports false while IAM
-// is in hold-off after a failed login, when a retry could only fail.
+// token is dropped and the next call logs in (or waits for a login under
+// way). It reports false while IAM is in hold-off after a failed login,
+// when a retry could only fail.
 func (t *IAMPassword) Refresh(projectID string) bool {
 	pt := t.project(projectID)
 	pt.mu.Lock()
@@ -257,15 +258,13 @@ func (t *IAMPassword) RefreshRefused(projectID string, refused *http.Request) bo
 	return pt.refreshLocked(t.o.Now())
 }
 
+// refreshLocked drops the current token, which APIG will not take again.
 func (pt *projectToken) refreshLocked(now time.Time) bool {
-	if pt.flight != nil {
-		return true // the retry will wait for the login under way
-	}
-	if pt.failed != nil && now.Before(pt.holdUntil) {
-		return false
-	}
 	pt.refused = true
-	return true
+	if pt.flight != nil {
+		return true // the retry waits for the login under way
+	}
+	return pt.failed == nil || !now.Before(pt.holdUntil)
 }
 
 // loginRequest is IAM's password-login body.

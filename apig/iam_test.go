@@ -240,6 +240,49 @@ func TestIAMRefreshAfterRefusal(t *testing.T) {
 	}
 }
 
+// TestIAMRefusedDuringRenewal: a token refused while its renewal is under
+// way must not be handed out again; the retry waits for the new one.
+func TestIAMRefusedDuringRenewal(t *testing.T) {
+	e := newPasswordEnv(t, nil)
+	e.iam.Lifetime = time.Hour
+	ctx := context.Background()
+	old, err := e.tokens.Token(ctx, testProject)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-e.iam.Started() // the first login's
+	e.clock.Advance(50 * time.Minute)
+	resume := e.iam.Pause()
+	defer resume()
+	renewed := make(chan string)
+	go func() { tok, _ := e.tokens.Token(ctx, testProject); renewed <- tok }()
+	<-e.iam.Started() // the renewal is waiting at IAM
+
+	if tok, err := e.tokens.Token(ctx, testProject); err != nil || tok != old {
+		t.Fatalf("during the renewal got %.12q, %v; want the old token", tok, err)
+	}
+	refused, _ := http.NewRequest(http.MethodGet, "http://apig.example/", nil)
+	refused.Header.Set("X-Auth-Token", old)
+	if !e.tokens.RefreshRefused(testProject, refused) {
+		t.Fatal("RefreshRefused = false while a renewal is under way")
+	}
+	gaveUp, cancel := context.WithCancel(ctx)
+	cancel()
+	if tok, _ := e.tokens.Token(gaveUp, testProject); tok == old {
+		t.Fatal("the refused token was handed out again")
+	}
+
+	resume()
+	fresh := <-renewed
+	if fresh == "" || fresh == old {
+		t.Fatalf("renewal gave %.12q", fresh)
+	}
+	if tok, err := e.tokens.Token(ctx, testProject); err != nil || tok != fresh {
+		t.Fatalf("after the renewal got %.12q, %v; want the new token", tok, err)
+	}
+	e.wantLogins(t, 2)
+}
+
 // TestIAMRefusedTogetherRenewOnce: 50 calls refused with the same token
 // must cause one new login, not 50.
 func TestIAMRefusedTogetherRenewOnce(t *testing.T) {
