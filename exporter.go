@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/signal"
 	"sync"
@@ -73,7 +72,8 @@ func (ex *exporter) reload() error {
 			ex.current.Store(s)
 			ex.reloadOK.Set(1)
 			ex.reloadTimestamp.SetToCurrentTime()
-			level.Info(ex.logger).Log("msg", "configuration loaded", "projects", len(cfg.Projects), "gateways", len(s.targets))
+			level.Info(ex.logger).Log("msg", "configuration loaded", "projects", len(cfg.Projects), "gateways", len(s.targets),
+				"auth", cfg.Auth.Mode(), "auth_source", authSource(cfg.Auth))
 			return nil
 		}
 	}
@@ -116,16 +116,19 @@ func (ex *exporter) reloadLogged() error {
 // buildSetup turns a validated config into a client, a target list and a
 // source; the source keeps what prev's learnt (settled answers, lists).
 func buildSetup(cfg *config.Config, metrics *collector.Metrics, limiter *apig.Limiter, prev *setup, logger log.Logger) (*setup, error) {
-	auth, err := newAuthorizer(cfg)
+	// One HTTP client for APIG and IAM alike: same proxy, TLS and limits.
+	shared := authShared{http: apig.NewHTTPClient(nil), observer: metrics, userAgent: "apig_exporter/" + versionString()}
+	auth, err := newAuthorizer(cfg, shared)
 	if err != nil {
 		return nil, err
 	}
 	client, err := apig.NewClient(apig.Options{
-		Auth:      auth,
-		Observer:  metrics,
-		UserAgent: "apig_exporter/" + versionString(),
-		Timeout:   time.Duration(cfg.RequestTimeout),
-		Limiter:   limiter,
+		HTTPClient: shared.http,
+		Auth:       auth,
+		Observer:   metrics,
+		UserAgent:  shared.userAgent,
+		Timeout:    time.Duration(cfg.RequestTimeout),
+		Limiter:    limiter,
 	})
 	if err != nil {
 		return nil, err
@@ -156,17 +159,10 @@ func buildSetup(cfg *config.Config, metrics *collector.Metrics, limiter *apig.Li
 	return s, nil
 }
 
-// newAuthorizer builds the configured authentication mode.
-func newAuthorizer(cfg *config.Config) (apig.Authorizer, error) {
-	switch {
-	case cfg.Auth.TokenFile != "":
-		f, err := apig.NewFileSecret(cfg.Auth.TokenFile)
-		if err != nil {
-			return nil, fmt.Errorf("auth.token_file: %w", err)
-		}
-		return apig.StaticToken{Token: f}, nil
-	case cfg.Auth.Token != "":
-		return apig.StaticToken{Token: apig.StaticSecret(cfg.Auth.Token)}, nil
+// authSource says where credentials came from, for the log.
+func authSource(a config.Auth) string {
+	if a.Source == "" {
+		return "config file"
 	}
-	return nil, fmt.Errorf("auth: no credentials configured")
+	return a.Source
 }

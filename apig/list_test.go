@@ -1,4 +1,4 @@
-package apig
+package apig_test
 
 import (
 	"context"
@@ -6,15 +6,16 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/apig-exporter/apig_exporter/apig"
 	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 )
 
-func testClient(t *testing.T, o Options) *Client {
+func testClient(t *testing.T, o apig.Options) *apig.Client {
 	t.Helper()
 	if o.Auth == nil {
-		o.Auth = StaticToken{Token: StaticSecret("t")}
+		o.Auth = apig.StaticToken{Token: apig.StaticSecret("t")}
 	}
-	c, err := NewClient(o)
+	c, err := apig.NewClient(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func TestListInstancesPages(t *testing.T) {
 			fake.Start()
 			defer fake.Close()
 
-			got, err := testClient(t, Options{}).ListInstances(context.Background(), Project{ID: "p1", Endpoint: fake.URL()}, ListOptions{Hint: tc.hint})
+			got, err := testClient(t, apig.Options{}).ListInstances(context.Background(), apig.Project{ID: "p1", Endpoint: fake.URL()}, apig.ListOptions{Hint: tc.hint})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -69,7 +70,7 @@ func TestListInstancesDropsBadItems(t *testing.T) {
 		_, _ = w.Write([]byte(`{"size":4,"total":4,"instances":[{"id":"a","status":"Creating"},{"id":"../x"},{"id":"a"},{"id":"b","status":"` +
 			"0123456789012345678901234567890123456789" + `"}]}`))
 	})
-	got, err := testClient(t, Options{}).ListInstances(context.Background(), Project{ID: "p1", Endpoint: fake.URL()}, ListOptions{})
+	got, err := testClient(t, apig.Options{}).ListInstances(context.Background(), apig.Project{ID: "p1", Endpoint: fake.URL()}, apig.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,22 +90,22 @@ func TestListInstancesErrors(t *testing.T) {
 	fake.Handle("/v2/p2/apigw/instances", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte(`<html>`))
 	})
-	c := testClient(t, Options{})
-	for project, code := range map[string]string{"p1": "APIG.1020", "p2": CodeDecode} {
-		_, err := c.ListInstances(context.Background(), Project{ID: project, Endpoint: fake.URL()}, ListOptions{})
-		e, ok := AsError(err)
-		if !ok || e.Operation != OpList || e.Code != code {
+	c := testClient(t, apig.Options{})
+	for project, code := range map[string]string{"p1": "APIG.1020", "p2": apig.CodeDecode} {
+		_, err := c.ListInstances(context.Background(), apig.Project{ID: project, Endpoint: fake.URL()}, apig.ListOptions{})
+		e, ok := apig.AsError(err)
+		if !ok || e.Operation != apig.OpList || e.Code != code {
 			t.Errorf("%s: err %v, want list error %s", project, err, code)
 		}
 	}
 }
 
 func TestValidListStatus(t *testing.T) {
-	if len(ListStatuses) != 37 {
-		t.Fatalf("%d statuses, want the 37 of the API", len(ListStatuses))
+	if len(apig.ListStatuses) != 37 {
+		t.Fatalf("%d statuses, want the 37 of the API", len(apig.ListStatuses))
 	}
 	for s, want := range map[string]bool{"Creating": true, "UnRegisterFailed": true, "UnregisterFailed": false, "creating": false, "": false} {
-		if ValidListStatus(s) != want {
+		if apig.ValidListStatus(s) != want {
 			t.Errorf("ValidListStatus(%q) = %v", s, !want)
 		}
 	}

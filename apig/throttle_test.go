@@ -1,4 +1,4 @@
-package apig
+package apig_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apig-exporter/apig_exporter/apig"
 	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 )
 
@@ -71,12 +72,12 @@ func TestThrottledCallsBackOff(t *testing.T) {
 			defer fake.Close()
 			var waits []time.Duration
 			obs := &throttleObserver{}
-			lim := NewLimiter(16)
-			c := testClient(t, Options{Observer: obs, Limiter: lim, Backoff: Backoff{
+			lim := apig.NewLimiter(16)
+			c := testClient(t, apig.Options{Observer: obs, Limiter: lim, Backoff: apig.Backoff{
 				Jitter: func() float64 { return 0.5 },
 				Sleep:  func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil },
 			}})
-			_, err := c.Progress(context.Background(), Project{ID: "p1", Endpoint: fake.URL()}, "gw1")
+			_, err := c.Progress(context.Background(), apig.Project{ID: "p1", Endpoint: fake.URL()}, "gw1")
 			if calls.Load() != tc.wantCalls {
 				t.Errorf("%d calls, want %d", calls.Load(), tc.wantCalls)
 			}
@@ -92,7 +93,7 @@ func TestThrottledCallsBackOff(t *testing.T) {
 			case tc.wantErr == "" && err != nil:
 				t.Fatalf("err %v", err)
 			case tc.wantErr != "":
-				if e, ok := AsError(err); !ok || e.Code != tc.wantErr {
+				if e, ok := apig.AsError(err); !ok || e.Code != tc.wantErr {
 					t.Fatalf("err %v, want %s", err, tc.wantErr)
 				}
 				if len(obs.errors) != 1 || obs.errors[0] != tc.wantErr {
@@ -118,11 +119,11 @@ func TestThrottleRetryStopsAtDeadline(t *testing.T) {
 	fake := apigtest.New(apigtest.Gateway{ProjectID: "p1", ID: "gw1", Handler: throttleFirst(99, 429, "APIGW.0308", "", &calls)}).Start()
 	defer fake.Close()
 	slept := false
-	c := testClient(t, Options{Backoff: Backoff{Sleep: func(context.Context, time.Duration) error { slept = true; return nil }}})
+	c := testClient(t, apig.Options{Backoff: apig.Backoff{Sleep: func(context.Context, time.Duration) error { slept = true; return nil }}})
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
-	_, err := c.Progress(ctx, Project{ID: "p1", Endpoint: fake.URL()}, "gw1")
-	if e, ok := AsError(err); !ok || !e.Throttled() {
+	_, err := c.Progress(ctx, apig.Project{ID: "p1", Endpoint: fake.URL()}, "gw1")
+	if e, ok := apig.AsError(err); !ok || !e.Throttled() {
 		t.Fatalf("err %v, want throttled", err)
 	}
 	if slept || calls.Load() != 1 {
