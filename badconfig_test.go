@@ -52,7 +52,7 @@ func TestBadReloadKeepsServing(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "apig_exporter.yml")
 	good := goodConfig(fake.URL(), "")
 	writeFile(t, path, good)
-	te, err := newTestExporter(t, path)
+	te, err := newLiveExporter(t, path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,7 +49,7 @@ func TestCloudTLS(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "apig_exporter.yml")
 			writeFile(t, path, goodConfig(srv.URL, tc.tls))
-			te, err := newTestExporter(t, path)
+			te, err := newLiveExporter(t, path)
 			if err != nil {
 				t.Fatal(err)
 			}

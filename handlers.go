@@ -27,10 +27,12 @@ func versionString() string { return version.Version }
 func (ex *exporter) routes(metricsPath string) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
 	mux.Handle(metricsPath, ex.metricsHandler())
+	mux.Handle("/probe", ex.probeHandler())
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte("Healthy\n"))
 	})
+	mux.HandleFunc("/-/reload", ex.reloadHandler)
 	mux.HandleFunc("/-/ready", func(w http.ResponseWriter, _ *http.Request) {
 		if ex.current.Load() == nil {
 			http.Error(w, "Not ready: no configuration loaded", http.StatusServiceUnavailable)
@@ -45,6 +47,7 @@ func (ex *exporter) routes(metricsPath string) (*http.ServeMux, error) {
 			Version:     version.Info(),
 			Links: []web.LandingLinks{
 				{Address: metricsPath, Text: "Metrics"},
+				{Address: "/probe?project_id=&instance_id=", Text: "Probe one gateway"},
 				{Address: "/-/healthy", Text: "Health"},
 				{Address: "/-/ready", Text: "Readiness"},
 			},
@@ -55,6 +58,21 @@ func (ex *exporter) routes(metricsPath string) (*http.ServeMux, error) {
 		mux.Handle("/", landing)
 	}
 	return mux, nil
+}
+
+// reloadHandler reloads the configuration on POST and answers with the
+// error, if any; the old configuration keeps serving when the new one is bad.
+func (ex *exporter) reloadHandler(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "This endpoint requires a POST request.", http.StatusMethodNotAllowed)
+		return
+	}
+	if err := ex.reloadLogged(); err != nil {
+		http.Error(w, "failed to reload config: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	_, _ = w.Write([]byte("Reloaded\n"))
 }
 
 // metricsHandler serves the exporter's own metrics together with a fresh
@@ -69,8 +87,7 @@ func (ex *exporter) metricsHandler() http.Handler {
 
 		scrape := prometheus.NewRegistry()
 		scrape.MustRegister(collector.New(ctx, collector.Options{
-			Fetcher:     s.client,
-			Targets:     s.targets,
+			Source:      s.source,
 			Concurrency: s.cfg.Concurrency,
 			Metrics:     ex.metrics,
 			Logger:      ex.logger,

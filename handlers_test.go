@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-func TestScrapeTimeout(t *testing.T) {
+func TestScrapeTimeoutIgnoresAbsurdHeaders(t *testing.T) {
 	for _, tc := range []struct {
 		name, header string
 		want         time.Duration

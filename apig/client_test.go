@@ -16,8 +16,8 @@ import (
 )
 
 const (
-	project = "0123456789abcdef0123456789abcdef"
-	gateway = "eddc4d25480b4cd6b512f270a1b8b341"
+	clientProject = "0123456789abcdef0123456789abcdef"
+	clientGateway = "eddc4d25480b4cd6b512f270a1b8b341"
 )
 
 // requestCounter is an apig.Observer that counts attempts by HTTP status.
@@ -54,7 +54,7 @@ func TestRedirectToAnotherHostIsNotFollowed(t *testing.T) {
 		leakedToken.Store(r.Header.Get("X-Auth-Token"))
 	}))
 	defer other.Close()
-	fake := apigtest.New(apigtest.Gateway{ProjectID: project, ID: gateway, Handler: func(w http.ResponseWriter, r *http.Request) {
+	fake := apigtest.New(apigtest.Gateway{ProjectID: clientProject, ID: clientGateway, Handler: func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusFound)
 	}}).Start()
 	defer fake.Close()
@@ -64,7 +64,7 @@ func TestRedirectToAnotherHostIsNotFollowed(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer client.CloseIdleConnections()
-	_, err = client.Progress(context.Background(), apig.Project{ID: project, Endpoint: fake.URL()}, gateway)
+	_, err = client.Progress(context.Background(), apig.Project{ID: clientProject, Endpoint: fake.URL()}, clientGateway)
 	e, ok := apig.AsError(err)
 	if !ok || e.Code != "http_302" {
 		t.Fatalf("err = %v, want an http_302 error", err)
@@ -90,7 +90,7 @@ func TestTokenExpiresMidRun(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var current atomic.Value
 			current.Store("token-one")
-			fake := apigtest.New(apigtest.Gateway{ProjectID: project, ID: gateway,
+			fake := apigtest.New(apigtest.Gateway{ProjectID: clientProject, ID: clientGateway,
 				Progress: apigtest.Stuck(time.Now().Add(-time.Minute), 30)})
 			fake.Authenticate = apigtest.TokenAuth(func() string { return current.Load().(string) })
 			fake.Start()
@@ -108,8 +108,8 @@ func TestTokenExpiresMidRun(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer client.CloseIdleConnections()
-			p := apig.Project{ID: project, Endpoint: fake.URL()}
-			if _, err := client.Progress(context.Background(), p, gateway); err != nil {
+			p := apig.Project{ID: clientProject, Endpoint: fake.URL()}
+			if _, err := client.Progress(context.Background(), p, clientGateway); err != nil {
 				t.Fatalf("before expiry: %v", err)
 			}
 
@@ -117,7 +117,7 @@ func TestTokenExpiresMidRun(t *testing.T) {
 			if tc.rotate {
 				writeFile(t, file, "token-two, longer\n")
 			}
-			_, err = client.Progress(context.Background(), p, gateway)
+			_, err = client.Progress(context.Background(), p, clientGateway)
 			switch e, _ := apig.AsError(err); {
 			case tc.wantCode == "" && err != nil:
 				t.Errorf("after expiry: %v", err)

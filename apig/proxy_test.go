@@ -34,7 +34,7 @@ func TestHTTPSProxyFromEnvironment(t *testing.T) {
 	ca := testcert.NewCA(t, "proxy test CA")
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
 	writeFile(t, caFile, string(ca.PEM))
-	fake := apigtest.New(apigtest.Gateway{ProjectID: project, ID: gateway, Progress: apigtest.Stuck(time.Now(), 30)})
+	fake := apigtest.New(apigtest.Gateway{ProjectID: clientProject, ID: clientGateway, Progress: apigtest.Stuck(time.Now(), 30)})
 	upstream := httptest.NewUnstartedServer(fake)
 	upstream.TLS = &tls.Config{Certificates: []tls.Certificate{ca.Leaf(t, proxiedHost)}}
 	upstream.StartTLS()
@@ -70,7 +70,7 @@ func proxyChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.Progress(context.Background(), apig.Project{ID: project, Endpoint: "https://" + proxiedHost}, gateway); err != nil {
+	if _, err := client.Progress(context.Background(), apig.Project{ID: clientProject, Endpoint: "https://" + proxiedHost}, clientGateway); err != nil {
 		t.Fatalf("through the proxy: %v", err)
 	}
 }

@@ -26,7 +26,7 @@ type fault struct {
 	// scrapeDeadline bounds the whole scrape; 0 means 10s.
 	scrapeDeadline time.Duration
 	code           string // expected apig_api_errors_total{error_code}
-	throttled      bool   // expected to count in apig_api_throttled_total
+	throttled      bool   // throttling: three attempts each count in apig_api_throttled_total
 }
 
 const progressJSON = `{"end_time":1764330000000,"error_code":null,"error_msg":null,"progress":50,"start_time":1764329000000,"status":"creating"}`
@@ -113,7 +113,7 @@ func TestFaultMatrix(t *testing.T) {
 					t.Errorf("scrape %d: healthy gateways changed:\n%s\nwant:\n%s", i, strings.Join(got, "\n"), strings.Join(wantOthers, "\n"))
 				}
 				wantBroken := []string{
-					`apig_instance_info{instance_id="` + subjectID + `",instance_name="subject",project_id="` + w.subject.Project.ID + `"} 1`,
+					`apig_instance_info{instance_id="` + subjectID + `",instance_name="subject",project_id="` + w.subject.Project.ID + `",status=""} 1`,
 					`apig_instance_scrape_success{instance_id="` + subjectID + `",project_id="` + w.subject.Project.ID + `"} 0`,
 				}
 				if got := broken.gateway(subjectID); !slices.Equal(got, wantBroken) {
@@ -122,7 +122,7 @@ func TestFaultMatrix(t *testing.T) {
 				if got := broken.value("apig_api_errors_total", errLabels); got != float64(i) {
 					t.Errorf("scrape %d: apig_api_errors_total%v = %v, want %d", i, errLabels, got, i)
 				}
-				if got, want := broken.value("apig_api_throttled_total", map[string]string{"operation": "progress"}), float64(i)*boolValue(f.throttled); got != want {
+				if got, want := broken.value("apig_api_throttled_total", map[string]string{"operation": "progress"}), float64(3*i)*boolValue(f.throttled); got != want {
 					t.Errorf("scrape %d: apig_api_throttled_total = %v, want %v", i, got, want)
 				}
 				if f.route != nil {

@@ -87,7 +87,7 @@ func TestOddAnswers(t *testing.T) {
 			defer cancel()
 			got := w.scrape(ctx).gateway(subjectID)
 			want := append([]string{
-				`apig_instance_info{instance_id="` + subjectID + `",instance_name="subject",project_id="` + mainProject + `"} 1`,
+				`apig_instance_info{instance_id="` + subjectID + `",instance_name="subject",project_id="` + mainProject + `",status=""} 1`,
 				`apig_instance_scrape_success{instance_id="` + subjectID + `",project_id="` + mainProject + `"} 1`,
 			}, tc.want...)
 			sort.Strings(want)

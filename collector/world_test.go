@@ -105,6 +105,12 @@ func newWorld(t *testing.T, onEdge bool, callLimit time.Duration) *world {
 		Auth:       apig.StaticToken{Token: apig.StaticSecret("test-token")},
 		Observer:   w.metrics,
 		Timeout:    callLimit,
+		// Throttled calls are retried at once (no real waiting) and with a
+		// fixed jitter, so each throttled call makes exactly three attempts.
+		Backoff: apig.Backoff{
+			Sleep:  func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
+			Jitter: func() float64 { return 0.5 },
+		},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -21,7 +21,10 @@ var badConfigs = map[string]string{
 	"duplicate_gateway.yml":         `config: projects[0].instances[1].id: gateway eddc4d25480b4cd6b512f270a1b8b341 is listed twice in this project (also instances[0])`,
 	"duplicate_project.yml":         `config: projects[1].id: project 0123456789abcdef0123456789abcdef is listed twice (also projects[0])`,
 	"conflicting_auth.yml":          `config: auth: token and token_file are both set; configure exactly one`,
-	"missing_secret.yml":            `config: auth: no credentials; set token or token_file`,
+	"conflicting_auth_modes.yml":    `config: auth: token and aksk are both set; configure exactly one`,
+	"aksk_missing_secret_key.yml":   `config: auth.aksk.secret_key: missing; set secret_key or secret_key_file`,
+	"password_missing_username.yml": `config: auth.password.username: missing; set the IAM user name`,
+	"missing_secret.yml":            `config: auth: no credentials; set one of token, token_file, aksk or password (or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK in the environment)`,
 	"secret_in_wrong_place.yml":     `config: line 2: key "auth": text (value hidden) is not a valid mapping`,
 	"unreadable_token_file.yml":     `config: auth.token_file: cannot read /nonexistent/apig_exporter/token: no such file or directory`,
 	"empty_token_file.yml":          `config: auth.token_file: testdata/empty_token is empty`,
@@ -36,11 +39,11 @@ var badConfigs = map[string]string{
 	"concurrency_zero.yml":          `config: concurrency: 0 is out of range; use 1 to 1000`,
 	"no_projects.yml":               `config: projects: no project configured; list at least one project with its gateways`,
 	"missing_project_id.yml":        `config: projects[0].id: missing; set the project ID (32 hex characters)`,
-	"empty_instances.yml":           `config: projects[0].instances: empty; list the gateways to watch`,
+	"empty_instances.yml":           `config: projects[0].instances: empty; list the gateways to watch, or set discover: true`,
 	"bad_gateway_id.yml":            `config: projects[0].instances[0].id: "../../admin" is not a gateway ID`,
 	"unreadable_ca_file.yml":        `config: tls.ca_file: cannot read /nonexistent/apig_exporter/ca.pem: no such file or directory`,
 	"ca_file_not_pem.yml":           `config: tls.ca_file: testdata/not_a_cert.pem holds no PEM certificate`,
-	"empty.yml":                     "config: auth: no credentials; set token or token_file\nconfig: projects: no project configured; list at least one project with its gateways",
+	"empty.yml":                     "config: auth: no credentials; set one of token, token_file, aksk or password (or HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK in the environment)\nconfig: projects: no project configured; list at least one project with its gateways",
 }
 
 func TestBadConfigFiles(t *testing.T) {

@@ -38,8 +38,9 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// secretKeys are the keys under auth whose values are credentials.
-var secretKeys = map[string]bool{"token": true, "password": true, "secret_key": true}
+// secretKeys are the keys under auth (at any depth: auth.aksk.secret_key,
+// auth.password.password) whose values are credentials.
+var secretKeys = map[string]bool{"token": true, "password": true, "secret_key": true, "security_token": true}
 
 // secretsIn returns the credential values written under auth that are
 // distinctive enough to look for: long, and found nowhere else in the
@@ -54,16 +55,21 @@ func secretsIn(doc []byte) []string {
 		return nil
 	}
 	var candidates []string
-	switch a := top["auth"].(type) {
-	case string:
-		candidates = append(candidates, a)
-	case map[string]any:
-		for k, v := range a {
-			if s, ok := v.(string); ok && secretKeys[k] {
-				candidates = append(candidates, s)
+	var collect func(v any)
+	collect = func(v any) {
+		if m, ok := v.(map[string]any); ok {
+			for k, e := range m {
+				if s, ok := e.(string); ok && secretKeys[k] {
+					candidates = append(candidates, s)
+				}
+				collect(e)
 			}
 		}
 	}
+	if a, ok := top["auth"].(string); ok {
+		candidates = append(candidates, a)
+	}
+	collect(top["auth"])
 	var out []string
 	for _, s := range candidates {
 		if len(s) >= 8 && strings.TrimSpace(s) == s && countScalars(root, s) == 1 {

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-kit/log"
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/goleak"
+
+	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/collector"
+	"github.com/apig-exporter/apig_exporter/config"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+const (
+	testProject = "0123456789abcdef0123456789abcdef"
+	testGateway = "eddc4d25480b4cd6b512f270a1b8b341"
+	testToken   = "tok-9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+)
+
+// startFake serves one created gateway that answers only testToken.
+func startFake(t *testing.T) *apigtest.Server {
+	t.Helper()
+	fake := apigtest.New(apigtest.Gateway{ProjectID: testProject, ID: testGateway, Name: "prod-gateway",
+		Progress: apigtest.Succeeded(time.Now().Add(-time.Hour), time.Now().Add(-55*time.Minute))})
+	fake.Authenticate = apigtest.TokenAuth(func() string { return testToken })
+	fake.Start()
+	t.Cleanup(fake.Close)
+	return fake
+}
+
+// goodConfig watches testGateway at endpoint with testToken.
+func goodConfig(endpoint, extra string) string {
+	return "apig_endpoint: " + endpoint + "\nauth:\n  token: " + testToken + "\nprojects:\n  - id: " + testProject +
+		"\n    instances:\n      - id: " + testGateway + "\n        name: prod-gateway\n" + extra
+}
+
+// liveExporter is the exporter of main.go wired as run() wires it, minus
+// the listener, logging into logs at debug level.
+type liveExporter struct {
+	*exporter
+	logs *lockedBuffer
+	mux  *http.ServeMux
+}
+
+func newLiveExporter(t *testing.T, configFile string) (*liveExporter, error) {
+	t.Helper()
+	logs := &lockedBuffer{}
+	metrics := collector.NewMetrics()
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(metrics)
+	ex := newExporter(log.NewLogfmtLogger(logs), metrics, registry,
+		func() (*config.Config, error) { return config.Load(configFile) }, 500*time.Millisecond)
+	t.Cleanup(func() {
+		if s := ex.current.Load(); s != nil {
+			s.client.CloseIdleConnections()
+		}
+	})
+	mux, err := ex.routes("/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &liveExporter{exporter: ex, logs: logs, mux: mux}, ex.reload()
+}
+
+// get serves one request and returns the status and body.
+func (te *liveExporter) get(path string) (int, string) {
+	rec := httptest.NewRecorder()
+	te.mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+	body, _ := io.ReadAll(rec.Result().Body)
+	return rec.Code, string(body)
+}
+
+// hasLine reports whether an exposition holds the exact sample line.
+func hasLine(exposition, line string) bool {
+	for _, l := range strings.Split(exposition, "\n") {
+		if l == line {
+			return true
+		}
+	}
+	return false
+}
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// badConfigFiles are config/testdata/bad/*.yml, relative to config/.
+func badConfigFiles(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("config/testdata/bad/*.yml")
+	if err != nil || len(files) < 15 {
+		t.Fatalf("bad config files: %v (%d found)", err, len(files))
+	}
+	for i, f := range files {
+		files[i] = strings.TrimPrefix(f, "config/")
+	}
+	return files
+}
