@@ -1,0 +1,275 @@
+package collector
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/apig-exporter/apig_exporter/apig"
+	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+)
+
+const (
+	projA = "0123456789abcdef0123456789abcdef"
+	projB = "fedcba9876543210fedcba9876543210"
+)
+
+var (
+	t0  = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	now = t0.Add(10 * time.Minute)
+)
+
+// contractGateways covers every answer the metric contract speaks of.
+func contractGateways() []apigtest.Gateway {
+	return []apigtest.Gateway{
+		{ProjectID: projA, ID: "creating", Name: "gw-creating", Progress: apigtest.Stuck(t0, 50)},
+		{ProjectID: projA, ID: "done", Name: "gw-done", Progress: apigtest.Succeeded(t0, t0.Add(5*time.Minute))},
+		{ProjectID: projA, ID: "quota", Name: "gw-quota", Progress: apigtest.Failed(t0, t0.Add(time.Minute), "APIC.9218", "create failed...")},
+		{ProjectID: projA, ID: "odd", Progress: apigtest.Raw(200, "application/json", `{"progress":40,"status":"paused","start_time":0}`)},
+		{ProjectID: projA, ID: "gone", Progress: apigtest.APIError(http.StatusNotFound, "APIC.7302", "Instance not found")},
+		{ProjectID: projB, ID: "denied", Progress: apigtest.APIError(http.StatusForbidden, "APIC.7106", "No permissions")},
+	}
+}
+
+func newFixture(t *testing.T, gws []apigtest.Gateway) (*apigtest.Server, *apig.Client, *Metrics, []Target) {
+	t.Helper()
+	fake := apigtest.New(gws...).Start()
+	t.Cleanup(fake.Close)
+	m := NewMetrics()
+	client, err := apig.NewClient(apig.Options{Auth: apig.StaticToken{Token: apig.StaticSecret("tok")}, Observer: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var targets []Target
+	for _, g := range gws {
+		targets = append(targets, Target{Project: apig.Project{ID: g.ProjectID, Endpoint: fake.URL()}, InstanceID: g.ID, InstanceName: g.Name})
+	}
+	return fake, client, m, targets
+}
+
+func newCollector(client ProgressFetcher, m *Metrics, targets []Target) *Collector {
+	return New(context.Background(), Options{Fetcher: client, Targets: targets, Concurrency: 4, Metrics: m, Now: func() time.Time { return now }})
+}
+
+// The exposition below is the metric contract: names, help, labels, values.
+const contractText = `
+# HELP apig_instance_creation_duration_seconds Seconds the creation took (end minus start) once finished, or has taken so far (now minus start) while creating.
+# TYPE apig_instance_creation_duration_seconds gauge
+apig_instance_creation_duration_seconds{instance_id="creating",project_id="0123456789abcdef0123456789abcdef"} 600
+apig_instance_creation_duration_seconds{instance_id="done",project_id="0123456789abcdef0123456789abcdef"} 300
+apig_instance_creation_duration_seconds{instance_id="quota",project_id="0123456789abcdef0123456789abcdef"} 60
+# HELP apig_instance_creation_end_timestamp_seconds Unix time when the gateway's creation finished; present once the status is success or failed.
+# TYPE apig_instance_creation_end_timestamp_seconds gauge
+apig_instance_creation_end_timestamp_seconds{instance_id="done",project_id="0123456789abcdef0123456789abcdef"} 1.7958603e+09
+apig_instance_creation_end_timestamp_seconds{instance_id="quota",project_id="0123456789abcdef0123456789abcdef"} 1.79586006e+09
+# HELP apig_instance_creation_error_info Creation error code the API reports for the gateway (APIC.9218 quota, APIC.9219 resources, APIC.9206 other), value 1.
+# TYPE apig_instance_creation_error_info gauge
+apig_instance_creation_error_info{error_code="APIC.9218",instance_id="quota",project_id="0123456789abcdef0123456789abcdef"} 1
+# HELP apig_instance_creation_progress_ratio Creation progress of the gateway as a ratio from 0 to 1 (the API's percent divided by 100).
+# TYPE apig_instance_creation_progress_ratio gauge
+apig_instance_creation_progress_ratio{instance_id="creating",project_id="0123456789abcdef0123456789abcdef"} 0.5
+apig_instance_creation_progress_ratio{instance_id="done",project_id="0123456789abcdef0123456789abcdef"} 1
+apig_instance_creation_progress_ratio{instance_id="odd",project_id="0123456789abcdef0123456789abcdef"} 0.4
+apig_instance_creation_progress_ratio{instance_id="quota",project_id="0123456789abcdef0123456789abcdef"} 0
+# HELP apig_instance_creation_start_timestamp_seconds Unix time when the gateway's creation started.
+# TYPE apig_instance_creation_start_timestamp_seconds gauge
+apig_instance_creation_start_timestamp_seconds{instance_id="creating",project_id="0123456789abcdef0123456789abcdef"} 1.79586e+09
+apig_instance_creation_start_timestamp_seconds{instance_id="done",project_id="0123456789abcdef0123456789abcdef"} 1.79586e+09
+apig_instance_creation_start_timestamp_seconds{instance_id="quota",project_id="0123456789abcdef0123456789abcdef"} 1.79586e+09
+# HELP apig_instance_creation_status Creation status as a state set: 1 for the current status (creating, success, failed, or an unknown value as sent), 0 for the others.
+# TYPE apig_instance_creation_status gauge
+apig_instance_creation_status{instance_id="creating",project_id="0123456789abcdef0123456789abcdef",status="creating"} 1
+apig_instance_creation_status{instance_id="creating",project_id="0123456789abcdef0123456789abcdef",status="failed"} 0
+apig_instance_creation_status{instance_id="creating",project_id="0123456789abcdef0123456789abcdef",status="success"} 0
+apig_instance_creation_status{instance_id="done",project_id="0123456789abcdef0123456789abcdef",status="creating"} 0
+apig_instance_creation_status{instance_id="done",project_id="0123456789abcdef0123456789abcdef",status="failed"} 0
+apig_instance_creation_status{instance_id="done",project_id="0123456789abcdef0123456789abcdef",status="success"} 1
+apig_instance_creation_status{instance_id="odd",project_id="0123456789abcdef0123456789abcdef",status="creating"} 0
+apig_instance_creation_status{instance_id="odd",project_id="0123456789abcdef0123456789abcdef",status="failed"} 0
+apig_instance_creation_status{instance_id="odd",project_id="0123456789abcdef0123456789abcdef",status="paused"} 1
+apig_instance_creation_status{instance_id="odd",project_id="0123456789abcdef0123456789abcdef",status="success"} 0
+apig_instance_creation_status{instance_id="quota",project_id="0123456789abcdef0123456789abcdef",status="creating"} 0
+apig_instance_creation_status{instance_id="quota",project_id="0123456789abcdef0123456789abcdef",status="failed"} 1
+apig_instance_creation_status{instance_id="quota",project_id="0123456789abcdef0123456789abcdef",status="success"} 0
+# HELP apig_instance_info Configured or discovered APIG dedicated gateway, value 1.
+# TYPE apig_instance_info gauge
+apig_instance_info{instance_id="creating",instance_name="gw-creating",project_id="0123456789abcdef0123456789abcdef"} 1
+apig_instance_info{instance_id="denied",instance_name="",project_id="fedcba9876543210fedcba9876543210"} 1
+apig_instance_info{instance_id="done",instance_name="gw-done",project_id="0123456789abcdef0123456789abcdef"} 1
+apig_instance_info{instance_id="gone",instance_name="",project_id="0123456789abcdef0123456789abcdef"} 1
+apig_instance_info{instance_id="odd",instance_name="",project_id="0123456789abcdef0123456789abcdef"} 1
+apig_instance_info{instance_id="quota",instance_name="gw-quota",project_id="0123456789abcdef0123456789abcdef"} 1
+# HELP apig_instance_scrape_success 1 if this scrape got and decoded the gateway's creation progress, else 0 (then no progress, status or time series for the gateway).
+# TYPE apig_instance_scrape_success gauge
+apig_instance_scrape_success{instance_id="creating",project_id="0123456789abcdef0123456789abcdef"} 1
+apig_instance_scrape_success{instance_id="denied",project_id="fedcba9876543210fedcba9876543210"} 0
+apig_instance_scrape_success{instance_id="done",project_id="0123456789abcdef0123456789abcdef"} 1
+apig_instance_scrape_success{instance_id="gone",project_id="0123456789abcdef0123456789abcdef"} 0
+apig_instance_scrape_success{instance_id="odd",project_id="0123456789abcdef0123456789abcdef"} 1
+apig_instance_scrape_success{instance_id="quota",project_id="0123456789abcdef0123456789abcdef"} 1
+# HELP apig_up 1 if the last scrape reached APIG and was authorised for the project, else 0.
+# TYPE apig_up gauge
+apig_up{project_id="0123456789abcdef0123456789abcdef"} 1
+apig_up{project_id="fedcba9876543210fedcba9876543210"} 0
+`
+
+var contractNames = []string{
+	"apig_instance_creation_duration_seconds", "apig_instance_creation_end_timestamp_seconds",
+	"apig_instance_creation_error_info", "apig_instance_creation_progress_ratio",
+	"apig_instance_creation_start_timestamp_seconds", "apig_instance_creation_status",
+	"apig_instance_info", "apig_instance_scrape_success", "apig_up",
+}
+
+func TestMetricContract(t *testing.T) {
+	_, client, m, targets := newFixture(t, contractGateways())
+	c := newCollector(client, m, targets)
+	if err := testutil.CollectAndCompare(c, strings.NewReader(contractText), contractNames...); err != nil {
+		t.Error(err)
+	}
+	problems, err := testutil.CollectAndLint(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("lint %s: %s", p.Metric, p.Text)
+	}
+}
+
+func TestCountersAfterScrapes(t *testing.T) {
+	_, client, m, targets := newFixture(t, contractGateways())
+	for i := 0; i < 3; i++ {
+		testutil.CollectAndCount(newCollector(client, m, targets))
+	}
+	const want = `
+# HELP apig_api_errors_total Failed cloud API calls, by operation and error code: the API's code (APIC.7102, APIGW.0308, ...) or timeout, connection, decode, http_<status>.
+# TYPE apig_api_errors_total counter
+apig_api_errors_total{error_code="APIC.7106",operation="progress"} 3
+apig_api_errors_total{error_code="APIC.7302",operation="progress"} 3
+# HELP apig_api_requests_total HTTP requests sent to the cloud API, by operation and HTTP status code ("error" when no answer came).
+# TYPE apig_api_requests_total counter
+apig_api_requests_total{code="200",operation="progress"} 12
+apig_api_requests_total{code="403",operation="progress"} 3
+apig_api_requests_total{code="404",operation="progress"} 3
+# HELP apig_creation_failures_total Distinct failed gateway creations seen by this process, by project and error code (a gateway seen failed on many scrapes counts once).
+# TYPE apig_creation_failures_total counter
+apig_creation_failures_total{error_code="APIC.9218",project_id="0123456789abcdef0123456789abcdef"} 1
+`
+	if err := testutil.CollectAndCompare(m, strings.NewReader(want), "apig_api_errors_total", "apig_api_requests_total", "apig_creation_failures_total"); err != nil {
+		t.Error(err)
+	}
+	if n := testutil.CollectAndCount(m, "apig_api_request_duration_seconds"); n != 1 {
+		t.Errorf("%d latency histograms, want 1 (operation progress)", n)
+	}
+	problems, err := testutil.CollectAndLint(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("lint %s: %s", p.Metric, p.Text)
+	}
+}
+
+func TestStateSet(t *testing.T) {
+	for _, tc := range []struct {
+		status string
+		want   map[string]float64
+	}{
+		{"creating", map[string]float64{"creating": 1, "success": 0, "failed": 0}},
+		{"success", map[string]float64{"creating": 0, "success": 1, "failed": 0}},
+		{"failed", map[string]float64{"creating": 0, "success": 0, "failed": 1}},
+		{"rollback", map[string]float64{"creating": 0, "success": 0, "failed": 0, "rollback": 1}},
+	} {
+		t.Run(tc.status, func(t *testing.T) {
+			gws := []apigtest.Gateway{{ProjectID: projA, ID: "gw", Progress: apigtest.Raw(200, "application/json", `{"progress":30,"status":"`+tc.status+`"}`)}}
+			_, client, m, targets := newFixture(t, gws)
+			reg := prometheus.NewPedanticRegistry()
+			reg.MustRegister(newCollector(client, m, targets))
+			mfs, err := reg.Gather()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]float64{}
+			for _, mf := range mfs {
+				if mf.GetName() != "apig_instance_creation_status" {
+					continue
+				}
+				for _, mt := range mf.GetMetric() {
+					for _, lp := range mt.GetLabel() {
+						if lp.GetName() == "status" {
+							got[lp.GetValue()] = mt.GetGauge().GetValue()
+						}
+					}
+				}
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+			for k, v := range tc.want {
+				if got[k] != v {
+					t.Errorf("status %q = %v, want %v", k, got[k], v)
+				}
+			}
+		})
+	}
+}
+
+func TestFailureCountedOncePerGateway(t *testing.T) {
+	m := NewMetrics()
+	for i := 0; i < 5; i++ {
+		m.creationFailed(projA, "gw1", "APIC.9219")
+	}
+	m.creationFailed(projA, "gw2", "APIC.9219")
+	m.creationFailed(projB, "gw3", "")
+	const want = `
+# HELP apig_creation_failures_total Distinct failed gateway creations seen by this process, by project and error code (a gateway seen failed on many scrapes counts once).
+# TYPE apig_creation_failures_total counter
+apig_creation_failures_total{error_code="APIC.9219",project_id="0123456789abcdef0123456789abcdef"} 2
+apig_creation_failures_total{error_code="unknown",project_id="fedcba9876543210fedcba9876543210"} 1
+`
+	if err := testutil.CollectAndCompare(m, strings.NewReader(want), "apig_creation_failures_total"); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestConcurrencyIsBounded(t *testing.T) {
+	var gws []apigtest.Gateway
+	for i := 0; i < 40; i++ {
+		gws = append(gws, apigtest.Gateway{ProjectID: projA, ID: "gw" + string(rune('a'+i%26)) + string(rune('a'+i/26)), Progress: apigtest.Succeeded(t0, t0.Add(time.Minute))})
+	}
+	fake, client, m, targets := newFixture(t, gws)
+	fake.Latency.Store(int64(5 * time.Millisecond))
+	c := New(context.Background(), Options{Fetcher: client, Targets: targets, Concurrency: 3, Metrics: m})
+	if n := testutil.CollectAndCount(c, "apig_instance_scrape_success"); n != 40 {
+		t.Fatalf("%d gateways scraped, want 40", n)
+	}
+	if p := fake.PeakInFlight(); p > 3 || p < 1 {
+		t.Errorf("peak in flight %d, want 1..3", p)
+	}
+	if n := fake.Calls(apigtest.OpProgress); n != 40 {
+		t.Errorf("%d calls, want 40", n)
+	}
+}
+
+func TestCanceledScrapeStillAnswers(t *testing.T) {
+	_, client, m, targets := newFixture(t, contractGateways())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	c := New(ctx, Options{Fetcher: client, Targets: targets, Concurrency: 2, Metrics: m})
+	const want = `
+# HELP apig_up 1 if the last scrape reached APIG and was authorised for the project, else 0.
+# TYPE apig_up gauge
+apig_up{project_id="0123456789abcdef0123456789abcdef"} 0
+apig_up{project_id="fedcba9876543210fedcba9876543210"} 0
+`
+	if err := testutil.CollectAndCompare(c, strings.NewReader(want), "apig_up"); err != nil {
+		t.Error(err)
+	}
+	if n := testutil.CollectAndCount(c, "apig_instance_info"); n != len(targets) {
+		t.Errorf("%d info series, want %d", n, len(targets))
+	}
+}

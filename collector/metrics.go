@@ -1,0 +1,109 @@
+package collector
+
+import (
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics holds the counters that outlive a scrape: API calls made,
+// their errors and latency, and distinct failed creations. It is the
+// apig.Observer of the client.
+type Metrics struct {
+	apiRequests      *prometheus.CounterVec
+	apiDuration      *prometheus.HistogramVec
+	apiErrors        *prometheus.CounterVec
+	apiThrottled     *prometheus.CounterVec
+	creationFailures *prometheus.CounterVec
+
+	mu          sync.Mutex
+	failedSeen  map[string]struct{} // project/instance counted in creationFailures
+	transitions *transitions
+}
+
+// NewMetrics creates the long-lived metrics; register them once.
+func NewMetrics() *Metrics {
+	return &Metrics{
+		apiRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "api_requests_total",
+			Help: "HTTP requests sent to the cloud API, by operation and HTTP status code (\"error\" when no answer came).",
+		}, []string{"operation", "code"}),
+		apiDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: namespace, Name: "api_request_duration_seconds",
+			Help:    "Latency of HTTP requests to the cloud API, by operation.",
+			Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"operation"}),
+		apiErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "api_errors_total",
+			Help: "Failed cloud API calls, by operation and error code: the API's code (APIC.7102, APIGW.0308, ...) or timeout, connection, decode, http_<status>.",
+		}, []string{"operation", "error_code"}),
+		apiThrottled: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "api_throttled_total",
+			Help: "Cloud API answers that asked the exporter to slow down (HTTP 429 APIGW.0308, or APIG.9008).",
+		}, []string{"operation"}),
+		creationFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: namespace, Name: "creation_failures_total",
+			Help: "Distinct failed gateway creations seen by this process, by project and error code (a gateway seen failed on many scrapes counts once).",
+		}, []string{"project_id", "error_code"}),
+		failedSeen:  map[string]struct{}{},
+		transitions: newTransitions(),
+	}
+}
+
+// ObserveRequest implements apig.Observer.
+func (m *Metrics) ObserveRequest(operation, code string, d time.Duration) {
+	m.apiRequests.WithLabelValues(operation, code).Inc()
+	m.apiDuration.WithLabelValues(operation).Observe(d.Seconds())
+}
+
+// ObserveError implements apig.Observer.
+func (m *Metrics) ObserveError(operation, code string) {
+	m.apiErrors.WithLabelValues(operation, code).Inc()
+	if isThrottleCode(code) {
+		m.apiThrottled.WithLabelValues(operation).Inc()
+	}
+}
+
+func isThrottleCode(code string) bool {
+	switch strings.ToUpper(code) {
+	case "APIGW.0308", "APIG.0308", "APIG.9008", "HTTP_429":
+		return true
+	}
+	return false
+}
+
+// creationFailed counts a failed creation once per gateway and reports
+// whether this was the first sighting.
+func (m *Metrics) creationFailed(projectID, instanceID, code string) bool {
+	k := projectID + "/" + instanceID
+	m.mu.Lock()
+	_, seen := m.failedSeen[k]
+	m.failedSeen[k] = struct{}{}
+	m.mu.Unlock()
+	if seen {
+		return false
+	}
+	if code == "" {
+		code = "unknown"
+	}
+	m.creationFailures.WithLabelValues(projectID, code).Inc()
+	return true
+}
+
+func (m *Metrics) Describe(ch chan<- *prometheus.Desc) {
+	m.apiRequests.Describe(ch)
+	m.apiDuration.Describe(ch)
+	m.apiErrors.Describe(ch)
+	m.apiThrottled.Describe(ch)
+	m.creationFailures.Describe(ch)
+}
+
+func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
+	m.apiRequests.Collect(ch)
+	m.apiDuration.Collect(ch)
+	m.apiErrors.Collect(ch)
+	m.apiThrottled.Collect(ch)
+	m.creationFailures.Collect(ch)
+}

@@ -1,0 +1,126 @@
+// Package config loads and validates the exporter's YAML configuration.
+// Decoding is strict (unknown keys are errors) and every problem is
+// reported with the key it concerns.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the whole configuration file.
+type Config struct {
+	Region         string    `yaml:"region"`
+	APIGEndpoint   string    `yaml:"apig_endpoint"`
+	IAMEndpoint    string    `yaml:"iam_endpoint"`
+	Auth           Auth      `yaml:"auth"`
+	Projects       []Project `yaml:"projects"`
+	Concurrency    int       `yaml:"-"`
+	ConcurrencyKey *int      `yaml:"concurrency"` // nil when left out
+	RequestTimeout Duration  `yaml:"request_timeout"`
+}
+
+// Auth holds the credentials. Secrets are typed so they never print.
+type Auth struct {
+	Token     Secret `yaml:"token"`
+	TokenFile string `yaml:"token_file"`
+}
+
+// Project is one Huawei Cloud project and the gateways watched in it.
+type Project struct {
+	ID        string     `yaml:"id"`
+	Region    string     `yaml:"region"`
+	Instances []Instance `yaml:"instances"`
+}
+
+// Instance is one configured gateway.
+type Instance struct {
+	ID   string `yaml:"id"`
+	Name string `yaml:"name"`
+}
+
+// Defaults applied to keys left out.
+const (
+	DefaultConcurrency    = 16
+	DefaultRequestTimeout = 10 * time.Second
+)
+
+// Load reads and validates a configuration file.
+func Load(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config file: %w", err)
+	}
+	return Parse(b)
+}
+
+// Parse decodes and validates configuration text.
+func Parse(b []byte) (*Config, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	c := &Config{}
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("config: %s", yamlMessage(err, b))
+	}
+	c.applyDefaults()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Config) applyDefaults() {
+	c.Concurrency = DefaultConcurrency
+	if c.ConcurrencyKey != nil {
+		c.Concurrency = *c.ConcurrencyKey
+	}
+	if c.RequestTimeout == 0 {
+		c.RequestTimeout = Duration(DefaultRequestTimeout)
+	}
+}
+
+// Duration is a time.Duration written as "10s", "1m30s".
+type Duration time.Duration
+
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	var s string
+	if err := n.Decode(&s); err != nil {
+		return fmt.Errorf("line %d: want a duration such as 10s", n.Line)
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("line %d: %q is not a duration (use 10s, 1m)", n.Line, s)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// Secret is a credential value: it decodes like a string but prints and
+// marshals as <secret>.
+type Secret string
+
+const redacted = "<secret>"
+
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return redacted
+}
+
+func (s Secret) GoString() string { return s.String() }
+
+func (s Secret) MarshalYAML() (any, error) { return s.String(), nil }
+
+func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + s.String() + `"`), nil }
+
+// Format keeps %v, %s, %q and %#v from printing the value.
+func (s Secret) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, s.String()) }

@@ -1,0 +1,32 @@
+package config
+
+import (
+	"strings"
+
+	"github.com/apig-exporter/apig_exporter/apig"
+)
+
+// APIGEndpointFor is the APIG endpoint that serves a project: the override
+// if set, else the project's own region, else the top-level region.
+func (c *Config) APIGEndpointFor(p Project) string {
+	if c.APIGEndpoint != "" {
+		return strings.TrimRight(c.APIGEndpoint, "/")
+	}
+	region := p.Region
+	if region == "" {
+		region = c.Region
+	}
+	return apig.APIGEndpoint(region)
+}
+
+// IAMEndpointFor is the IAM endpoint for a project, by the same rules.
+func (c *Config) IAMEndpointFor(p Project) string {
+	if c.IAMEndpoint != "" {
+		return strings.TrimRight(c.IAMEndpoint, "/")
+	}
+	region := p.Region
+	if region == "" {
+		region = c.Region
+	}
+	return apig.IAMEndpoint(region)
+}

@@ -1,0 +1,142 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/apig-exporter/apig_exporter/apig"
+)
+
+// idPattern covers Huawei Cloud project and gateway IDs (32 hex characters
+// in practice) while refusing anything that could break a URL path.
+var idPattern = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
+
+// Validate checks a decoded config and reports every problem, one a line,
+// each naming its key.
+func (c *Config) Validate() error {
+	var p problems
+	if c.Region != "" && !apig.ValidRegion(c.Region) {
+		p.add("region", "%q is not a Huawei Cloud region ID (like ap-southeast-1)", c.Region)
+	}
+	p.endpoint("apig_endpoint", c.APIGEndpoint)
+	p.endpoint("iam_endpoint", c.IAMEndpoint)
+	c.Auth.validate(&p)
+
+	if len(c.Projects) == 0 {
+		p.add("projects", "no project configured; list at least one project with its gateways")
+	}
+	seenProject := map[string]string{}
+	for i, pr := range c.Projects {
+		at := fmt.Sprintf("projects[%d]", i)
+		switch {
+		case pr.ID == "":
+			p.add(at+".id", "missing; set the project ID (32 hex characters)")
+		case !idPattern.MatchString(pr.ID):
+			p.add(at+".id", "%q is not a project ID", pr.ID)
+		case seenProject[pr.ID] != "":
+			p.add(at+".id", "project %s is listed twice (also %s)", pr.ID, seenProject[pr.ID])
+		default:
+			seenProject[pr.ID] = at
+		}
+		if pr.Region != "" && !apig.ValidRegion(pr.Region) {
+			p.add(at+".region", "%q is not a Huawei Cloud region ID (like ap-southeast-1)", pr.Region)
+		}
+		if pr.Region == "" && c.Region == "" && c.APIGEndpoint == "" {
+			p.add(at+".region", "no region for this project: set region (top level or per project) or apig_endpoint")
+		}
+		if len(pr.Instances) == 0 {
+			p.add(at+".instances", "empty; list the gateways to watch")
+		}
+		seenInstance := map[string]int{}
+		for j, in := range pr.Instances {
+			iat := fmt.Sprintf("%s.instances[%d].id", at, j)
+			switch {
+			case in.ID == "":
+				p.add(iat, "missing; set the gateway ID")
+			case !idPattern.MatchString(in.ID):
+				p.add(iat, "%q is not a gateway ID", in.ID)
+			default:
+				if k, dup := seenInstance[in.ID]; dup {
+					p.add(iat, "gateway %s is listed twice in this project (also instances[%d])", in.ID, k)
+				} else {
+					seenInstance[in.ID] = j
+				}
+			}
+		}
+	}
+
+	if c.Concurrency < 1 || c.Concurrency > 1000 {
+		p.add("concurrency", "%d is out of range; use 1 to 1000", c.Concurrency)
+	}
+	if rt := time.Duration(c.RequestTimeout); rt <= 0 || rt > 5*time.Minute {
+		p.add("request_timeout", "%s is out of range; use more than 0s and at most 5m", rt)
+	}
+	return p.err()
+}
+
+func (a *Auth) validate(p *problems) {
+	switch {
+	case a.Token != "" && a.TokenFile != "":
+		p.add("auth", "token and token_file are both set; configure exactly one")
+	case a.TokenFile != "":
+		if err := readableSecretFile(a.TokenFile); err != nil {
+			p.add("auth.token_file", "%v", err)
+		}
+	case a.Token == "":
+		p.add("auth", "no credentials; set token or token_file")
+	}
+}
+
+// readableSecretFile checks that a secret file can be read and is not
+// empty, without ever returning its content.
+func readableSecretFile(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("cannot read %s: %v", path, err)
+	}
+	if strings.TrimSpace(string(b)) == "" {
+		return fmt.Errorf("%s is empty", path)
+	}
+	return nil
+}
+
+type problems []string
+
+func (p *problems) add(key, format string, args ...any) {
+	*p = append(*p, key+": "+fmt.Sprintf(format, args...))
+}
+
+func (p *problems) endpoint(key, v string) {
+	if v == "" {
+		return
+	}
+	u, err := url.Parse(v)
+	switch {
+	case err != nil:
+		p.add(key, "%q is not a URL", v)
+	case u.Scheme != "https" && u.Scheme != "http":
+		p.add(key, "%q: scheme must be https:// (or http:// for tests)", v)
+	case u.Host == "":
+		p.add(key, "%q has no host", v)
+	case u.User != nil:
+		p.add(key, "credentials in the URL are not allowed; use auth")
+	case strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "":
+		p.add(key, "%q must be scheme://host[:port] with no path or query", v)
+	}
+}
+
+func (p problems) err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return errors.New("config: " + strings.Join(p, "\nconfig: "))
+}

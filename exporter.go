@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/go-kit/log"
+	"github.com/go-kit/log/level"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/apig-exporter/apig_exporter/apig"
+	"github.com/apig-exporter/apig_exporter/collector"
+	"github.com/apig-exporter/apig_exporter/config"
+)
+
+// setup is everything built from one configuration. A reload builds a new
+// one and swaps it in whole; scrapes in flight keep the one they started with.
+type setup struct {
+	cfg     *config.Config
+	client  *apig.Client
+	targets []collector.Target
+}
+
+// exporter is the long-lived state behind the HTTP handlers.
+type exporter struct {
+	logger       log.Logger
+	metrics      *collector.Metrics
+	registry     *prometheus.Registry
+	load         func() (*config.Config, error)
+	timeoutShave time.Duration
+
+	current  atomic.Pointer[setup]
+	reloadMu sync.Mutex
+
+	reloadOK        prometheus.Gauge
+	reloadTimestamp prometheus.Gauge
+}
+
+func newExporter(logger log.Logger, metrics *collector.Metrics, registry *prometheus.Registry, load func() (*config.Config, error), timeoutShave time.Duration) *exporter {
+	ex := &exporter{logger: logger, metrics: metrics, registry: registry, load: load, timeoutShave: timeoutShave,
+		reloadOK: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "apig_exporter_config_last_reload_successful",
+			Help: "1 if the last configuration load succeeded, else 0.",
+		}),
+		reloadTimestamp: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "apig_exporter_config_last_reload_success_timestamp_seconds",
+			Help: "Unix time of the last successful configuration load.",
+		}),
+	}
+	registry.MustRegister(ex.reloadOK, ex.reloadTimestamp)
+	return ex
+}
+
+// reload loads the configuration and swaps it in only if it is good; a bad
+// one leaves the serving setup untouched.
+func (ex *exporter) reload() error {
+	cfg, err := ex.load()
+	if err == nil {
+		var s *setup
+		if s, err = buildSetup(cfg, ex.metrics); err == nil {
+			ex.current.Store(s)
+			ex.reloadOK.Set(1)
+			ex.reloadTimestamp.SetToCurrentTime()
+			level.Info(ex.logger).Log("msg", "configuration loaded", "projects", len(cfg.Projects), "gateways", len(s.targets))
+			return nil
+		}
+	}
+	ex.reloadOK.Set(0)
+	return err
+}
+
+// reloadOnSignal reloads on SIGHUP until ctx ends.
+func (ex *exporter) reloadOnSignal(ctx context.Context) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	ex.reloadOn(ctx, hup)
+}
+
+// reloadOn reloads each time sig delivers, until ctx ends.
+func (ex *exporter) reloadOn(ctx context.Context, hup <-chan os.Signal) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			_ = ex.reloadLogged()
+		}
+	}
+}
+
+// reloadLogged reloads, logging the outcome, and serialises reloads from
+// SIGHUP and HTTP.
+func (ex *exporter) reloadLogged() error {
+	ex.reloadMu.Lock()
+	defer ex.reloadMu.Unlock()
+	err := ex.reload()
+	if err != nil {
+		level.Error(ex.logger).Log("msg", "reload failed; keeping the previous configuration", "err", err)
+	}
+	return err
+}
+
+// buildSetup turns a validated config into a client and a target list.
+func buildSetup(cfg *config.Config, metrics *collector.Metrics) (*setup, error) {
+	auth, err := newAuthorizer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	client, err := apig.NewClient(apig.Options{
+		Auth:      auth,
+		Observer:  metrics,
+		UserAgent: "apig_exporter/" + versionString(),
+		Timeout:   time.Duration(cfg.RequestTimeout),
+	})
+	if err != nil {
+		return nil, err
+	}
+	s := &setup{cfg: cfg, client: client}
+	for _, p := range cfg.Projects {
+		project := apig.Project{ID: p.ID, Endpoint: cfg.APIGEndpointFor(p)}
+		for _, in := range p.Instances {
+			s.targets = append(s.targets, collector.Target{Project: project, InstanceID: in.ID, InstanceName: in.Name})
+		}
+	}
+	return s, nil
+}
+
+// newAuthorizer builds the configured authentication mode.
+func newAuthorizer(cfg *config.Config) (apig.Authorizer, error) {
+	switch {
+	case cfg.Auth.TokenFile != "":
+		f, err := apig.NewFileSecret(cfg.Auth.TokenFile)
+		if err != nil {
+			return nil, fmt.Errorf("auth.token_file: %w", err)
+		}
+		return apig.StaticToken{Token: f}, nil
+	case cfg.Auth.Token != "":
+		return apig.StaticToken{Token: apig.StaticSecret(cfg.Auth.Token)}, nil
+	}
+	return nil, fmt.Errorf("auth: no credentials configured")
+}

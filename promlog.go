@@ -1,0 +1,11 @@
+package main
+
+import (
+	"github.com/go-kit/log"
+	"github.com/go-kit/log/level"
+)
+
+// promLogger passes promhttp's error log to ours.
+type promLogger struct{ logger log.Logger }
+
+func (l promLogger) Println(v ...any) { level.Error(l.logger).Log("msg", v) }

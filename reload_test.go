@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/go-kit/log"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/collector"
+	"github.com/apig-exporter/apig_exporter/config"
+)
+
+func TestReload(t *testing.T) {
+	fake := apigtest.New(
+		apigtest.Gateway{ProjectID: "p1", ID: "gw1", Progress: apigtest.Stuck(time.Now(), 30)},
+		apigtest.Gateway{ProjectID: "p1", ID: "gw2", Progress: apigtest.Stuck(time.Now(), 50)},
+	).Start()
+	defer fake.Close()
+	file := filepath.Join(t.TempDir(), "apig_exporter.yml")
+	good := func(ids ...string) string {
+		s := "apig_endpoint: " + fake.URL() + "\nauth: {token: t}\nprojects:\n  - id: p1\n    instances:\n"
+		for _, id := range ids {
+			s += "      - id: " + id + "\n"
+		}
+		return s
+	}
+	writeFile(t, file, good("gw1"))
+
+	reg := prometheus.NewRegistry()
+	m := collector.NewMetrics()
+	ex := newExporter(log.NewNopLogger(), m, reg, func() (*config.Config, error) { return config.Load(file) }, 0)
+	if err := ex.reload(); err != nil {
+		t.Fatal(err)
+	}
+	mux, err := ex.routes("/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func() (int, string) {
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/-/reload", nil))
+		return rec.Code, rec.Body.String()
+	}
+	gateways := func() int {
+		_, body := get(t, mux, "/metrics")
+		return strings.Count(body, "apig_instance_scrape_success{")
+	}
+
+	if code, _ := get(t, mux, "/-/reload"); code != http.StatusMethodNotAllowed {
+		t.Errorf("GET /-/reload: %d, want 405", code)
+	}
+
+	writeFile(t, file, good("gw1", "gw2"))
+	if code, body := post(); code != http.StatusOK {
+		t.Fatalf("good reload: %d %s", code, body)
+	}
+	if n := gateways(); n != 2 {
+		t.Errorf("%d gateways after a good reload, want 2", n)
+	}
+
+	writeFile(t, file, good("gw1", "gw2")+"concurrency: 0\n")
+	code, body := post()
+	if code != http.StatusInternalServerError || !strings.Contains(body, "concurrency: 0 is out of range") {
+		t.Errorf("bad reload: %d %q, want 500 naming concurrency", code, body)
+	}
+	if n := gateways(); n != 2 {
+		t.Errorf("%d gateways after a bad reload, want the old 2", n)
+	}
+	if v := testutil.ToFloat64(ex.reloadOK); v != 0 {
+		t.Errorf("last_reload_successful = %v after a bad reload, want 0", v)
+	}
+
+	// SIGHUP takes the same path.
+	writeFile(t, file, good("gw2"))
+	ctx, cancel := context.WithCancel(context.Background())
+	hup := make(chan os.Signal)
+	done := make(chan struct{})
+	go func() { ex.reloadOn(ctx, hup); close(done) }()
+	hup <- syscall.SIGHUP
+	hup <- syscall.SIGHUP // the first has been handled once this is taken
+	cancel()
+	<-done
+	if v := testutil.ToFloat64(ex.reloadOK); v != 1 || gateways() != 1 {
+		t.Errorf("after fix: successful=%v gateways=%d, want 1 and 1", v, gateways())
+	}
+}
