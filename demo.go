@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/apig-exporter/apig_exporter/apig/apigtest"
@@ -19,27 +21,58 @@ type demoServer struct {
 
 func (d *demoServer) Close() { _ = d.srv.Close() }
 
-// startDemo serves the fake APIG with its demo gateways on a loopback port
-// and returns a configuration that watches them.
-func startDemo(_ context.Context) (*demoServer, *config.Config, error) {
-	token := randomToken()
+// startDemo is startDemoAuth with a static token.
+func startDemo(ctx context.Context) (*demoServer, *config.Config, error) {
+	return startDemoAuth(ctx, config.ModeToken)
+}
+
+// startDemoAuth serves the fake APIG with its demo gateways on a loopback
+// port, requiring the given authentication mode, and returns a
+// configuration that watches them. Credentials are random: nothing real
+// ever is. In password mode the same server is a fake IAM too; in aksk
+// mode it verifies every signature and wants a security token.
+func startDemoAuth(_ context.Context, mode string) (*demoServer, *config.Config, error) {
 	fake := apigtest.New(apigtest.DemoGateways(time.Now())...)
 	fake.Latency.Store(int64(20 * time.Millisecond))
-	fake.Authenticate = apigtest.TokenAuth(func() string { return token })
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, nil, err
 	}
+	endpoint := "http://" + ln.Addr().String()
+	cfg := &config.Config{
+		APIGEndpoint:   endpoint,
+		Concurrency:    config.DefaultConcurrency,
+		RequestTimeout: config.Duration(config.DefaultRequestTimeout),
+		Cache:          config.Cache{SettledTTL: config.Duration(config.DefaultSettledTTL)},
+	}
+	switch mode {
+	case config.ModeToken:
+		token := randomToken("demo-")
+		fake.Authenticate = apigtest.TokenAuth(func() string { return token })
+		cfg.Auth.Token = config.Secret(token)
+	case config.ModeAKSK:
+		ak, sk, st := "DEMO"+strings.ToUpper(randomToken("")[:16]), randomToken(""), randomToken("sts-")
+		verifier := apigtest.NewAKSKAuth(ak, sk)
+		verifier.RequireSecurityToken(st)
+		fake.Authenticate = verifier.Authenticate
+		cfg.Auth.AKSK = &config.AKSK{AccessKey: ak, SecretKey: config.Secret(sk), SecurityToken: config.Secret(st)}
+	case config.ModePassword:
+		const domain, user = "demo-account", "demo-exporter"
+		password := randomToken("pw-")
+		iam := apigtest.NewIAM(fake, domain, user, password)
+		iam.Lifetime = 10 * time.Minute // renewals show up within a demo session
+		fake.Authenticate = iam.Authenticate
+		cfg.IAMEndpoint = endpoint
+		cfg.Auth.Password = &config.Password{DomainName: domain, Username: user, Password: config.Secret(password)}
+	default:
+		_ = ln.Close()
+		return nil, nil, fmt.Errorf("demo: unknown auth mode %q (want token, aksk or password)", mode)
+	}
+	cfg.Auth.Source = "demo"
 	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 
-	cfg := &config.Config{
-		APIGEndpoint:   "http://" + ln.Addr().String(),
-		Auth:           config.Auth{Token: config.Secret(token)},
-		Concurrency:    config.DefaultConcurrency,
-		RequestTimeout: config.Duration(config.DefaultRequestTimeout),
-	}
 	byProject := map[string]int{}
 	for _, g := range apigtest.DemoGateways(time.Now()) {
 		i, ok := byProject[g.ProjectID]
@@ -57,9 +90,9 @@ func startDemo(_ context.Context) (*demoServer, *config.Config, error) {
 	return &demoServer{srv: srv}, cfg, nil
 }
 
-// randomToken is the demo's IAM token: random, so nothing real ever is.
-func randomToken() string {
+// randomToken is a random demo credential with a prefix.
+func randomToken(prefix string) string {
 	b := make([]byte, 24)
 	_, _ = rand.Read(b)
-	return "demo-" + hex.EncodeToString(b)
+	return prefix + hex.EncodeToString(b)
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/signal"
 	"sync"
@@ -25,6 +24,7 @@ type setup struct {
 	cfg     *config.Config
 	client  *apig.Client
 	targets []collector.Target
+	source  *collector.Source
 }
 
 // exporter is the long-lived state behind the HTTP handlers.
@@ -37,6 +37,8 @@ type exporter struct {
 
 	current  atomic.Pointer[setup]
 	reloadMu sync.Mutex
+	// limiter bounds API calls in flight across scrapes and reloads.
+	limiter *apig.Limiter
 
 	reloadOK        prometheus.Gauge
 	reloadTimestamp prometheus.Gauge
@@ -44,6 +46,7 @@ type exporter struct {
 
 func newExporter(logger log.Logger, metrics *collector.Metrics, registry *prometheus.Registry, load func() (*config.Config, error), timeoutShave time.Duration) *exporter {
 	ex := &exporter{logger: logger, metrics: metrics, registry: registry, load: load, timeoutShave: timeoutShave,
+		limiter: apig.NewLimiter(config.DefaultConcurrency),
 		reloadOK: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "apig_exporter_config_last_reload_successful",
 			Help: "1 if the last configuration load succeeded, else 0.",
@@ -54,6 +57,7 @@ func newExporter(logger log.Logger, metrics *collector.Metrics, registry *promet
 		}),
 	}
 	registry.MustRegister(ex.reloadOK, ex.reloadTimestamp)
+	metrics.SetLimiter(ex.limiter)
 	return ex
 }
 
@@ -63,11 +67,13 @@ func (ex *exporter) reload() error {
 	cfg, err := ex.load()
 	if err == nil {
 		var s *setup
-		if s, err = buildSetup(cfg, ex.metrics); err == nil {
+		if s, err = buildSetup(cfg, ex.metrics, ex.limiter, ex.current.Load(), ex.logger); err == nil {
+			ex.limiter.SetMax(cfg.Concurrency)
 			ex.current.Store(s)
 			ex.reloadOK.Set(1)
 			ex.reloadTimestamp.SetToCurrentTime()
-			level.Info(ex.logger).Log("msg", "configuration loaded", "projects", len(cfg.Projects), "gateways", len(s.targets))
+			level.Info(ex.logger).Log("msg", "configuration loaded", "projects", len(cfg.Projects), "gateways", len(s.targets),
+				"auth", cfg.Auth.Mode(), "auth_source", authSource(cfg.Auth))
 			return nil
 		}
 	}
@@ -107,42 +113,56 @@ func (ex *exporter) reloadLogged() error {
 	return err
 }
 
-// buildSetup turns a validated config into a client and a target list.
-func buildSetup(cfg *config.Config, metrics *collector.Metrics) (*setup, error) {
-	auth, err := newAuthorizer(cfg)
+// buildSetup turns a validated config into a client, a target list and a
+// source; the source keeps what prev's learnt (settled answers, lists).
+func buildSetup(cfg *config.Config, metrics *collector.Metrics, limiter *apig.Limiter, prev *setup, logger log.Logger) (*setup, error) {
+	// One HTTP client for APIG and IAM alike: same proxy, TLS and limits.
+	shared := authShared{http: apig.NewHTTPClient(nil), observer: metrics, userAgent: "apig_exporter/" + versionString()}
+	auth, err := newAuthorizer(cfg, shared)
 	if err != nil {
 		return nil, err
 	}
 	client, err := apig.NewClient(apig.Options{
-		Auth:      auth,
-		Observer:  metrics,
-		UserAgent: "apig_exporter/" + versionString(),
-		Timeout:   time.Duration(cfg.RequestTimeout),
+		HTTPClient: shared.http,
+		Auth:       auth,
+		Observer:   metrics,
+		UserAgent:  shared.userAgent,
+		Timeout:    time.Duration(cfg.RequestTimeout),
+		Limiter:    limiter,
 	})
 	if err != nil {
 		return nil, err
 	}
 	s := &setup{cfg: cfg, client: client}
+	var projects []collector.Project
 	for _, p := range cfg.Projects {
 		project := apig.Project{ID: p.ID, Endpoint: cfg.APIGEndpointFor(p)}
+		cp := collector.Project{Project: project, Discover: p.Discover, Filter: p.Discovery.Matches}
 		for _, in := range p.Instances {
-			s.targets = append(s.targets, collector.Target{Project: project, InstanceID: in.ID, InstanceName: in.Name})
+			t := collector.Target{Project: project, InstanceID: in.ID, InstanceName: in.Name}
+			s.targets = append(s.targets, t)
+			cp.Instances = append(cp.Instances, t)
 		}
+		projects = append(projects, cp)
 	}
+	var prevSource *collector.Source
+	if prev != nil {
+		prevSource = prev.source
+	}
+	s.source = collector.NewSource(collector.SourceOptions{
+		Fetcher:    client,
+		Lister:     client,
+		Projects:   projects,
+		SettledTTL: time.Duration(cfg.Cache.SettledTTL),
+		Logger:     logger,
+	}, prevSource)
 	return s, nil
 }
 
-// newAuthorizer builds the configured authentication mode.
-func newAuthorizer(cfg *config.Config) (apig.Authorizer, error) {
-	switch {
-	case cfg.Auth.TokenFile != "":
-		f, err := apig.NewFileSecret(cfg.Auth.TokenFile)
-		if err != nil {
-			return nil, fmt.Errorf("auth.token_file: %w", err)
-		}
-		return apig.StaticToken{Token: f}, nil
-	case cfg.Auth.Token != "":
-		return apig.StaticToken{Token: apig.StaticSecret(cfg.Auth.Token)}, nil
+// authSource says where credentials came from, for the log.
+func authSource(a config.Auth) string {
+	if a.Source == "" {
+		return "config file"
 	}
-	return nil, fmt.Errorf("auth: no credentials configured")
+	return a.Source
 }

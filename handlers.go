@@ -23,6 +23,7 @@ func versionString() string { return version.Version }
 func (ex *exporter) routes(metricsPath string) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
 	mux.Handle(metricsPath, ex.metricsHandler())
+	mux.Handle("/probe", ex.probeHandler())
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte("Healthy\n"))
@@ -42,6 +43,7 @@ func (ex *exporter) routes(metricsPath string) (*http.ServeMux, error) {
 			Version:     version.Info(),
 			Links: []web.LandingLinks{
 				{Address: metricsPath, Text: "Metrics"},
+				{Address: "/probe?project_id=&instance_id=", Text: "Probe one gateway"},
 				{Address: "/-/healthy", Text: "Health"},
 				{Address: "/-/ready", Text: "Readiness"},
 			},
@@ -80,8 +82,7 @@ func (ex *exporter) metricsHandler() http.Handler {
 
 		scrape := prometheus.NewRegistry()
 		scrape.MustRegister(collector.New(ctx, collector.Options{
-			Fetcher:     s.client,
-			Targets:     s.targets,
+			Source:      s.source,
 			Concurrency: s.cfg.Concurrency,
 			Metrics:     ex.metrics,
 			Logger:      ex.logger,

@@ -54,6 +54,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		logLevel     = app.Flag("log.level", "Only log messages with the given severity or above: debug, info, warn, error.").Default("info").Enum("debug", "info", "warn", "error")
 		logFormat    = app.Flag("log.format", "Output format of log messages: logfmt or json.").Default("logfmt").Enum("logfmt", "json")
 		demo         = app.Flag("demo", "Serve a built-in simulated APIG on loopback and watch its gateways; needs no configuration file.").Bool()
+		demoAuth     = app.Flag("demo.auth", "With --demo, the authentication the simulated APIG requires: token, aksk (verifies every signature) or password (adds a simulated IAM).").Default("token").Enum("token", "aksk", "password")
 		webFlags     = kingpinflag.AddFlags(app, ":10172")
 	)
 	app.Version(version.Print(exporterName))
@@ -85,13 +86,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	loadConfig := func() (*config.Config, error) { return config.Load(*configFile) }
 	if *demo {
-		fake, cfg, err := startDemo(ctx)
+		fake, cfg, err := startDemoAuth(ctx, *demoAuth)
 		if err != nil {
 			level.Error(logger).Log("msg", "cannot start the demo", "err", err)
 			return 1
 		}
 		defer fake.Close()
-		level.Info(logger).Log("msg", "demo mode: watching a simulated APIG on loopback", "apig_endpoint", cfg.APIGEndpoint)
+		level.Info(logger).Log("msg", "demo mode: watching a simulated APIG on loopback", "apig_endpoint", cfg.APIGEndpoint, "auth", *demoAuth)
 		loadConfig = func() (*config.Config, error) { return cfg, nil }
 	}
 

@@ -33,6 +33,13 @@ type Authorizer interface {
 	Refresh(projectID string) bool
 }
 
+// A RefusalRefresher is an Authorizer that can tell, from the request APIG
+// refused, whether its credentials were already renewed by another call;
+// the client then uses RefreshRefused instead of Refresh.
+type RefusalRefresher interface {
+	RefreshRefused(projectID string, refused *http.Request) bool
+}
+
 // Observer is told of every HTTP exchange and every failed call.
 type Observer interface {
 	// ObserveRequest is called for each attempt; code is the HTTP status,
@@ -52,6 +59,11 @@ type Options struct {
 	// Timeout bounds each call, retries included; 0 means only the
 	// caller's context does.
 	Timeout time.Duration
+	// Limiter, when set, bounds the calls in flight and lowers the bound
+	// while APIG throttles.
+	Limiter *Limiter
+	// Backoff says how throttled calls are retried.
+	Backoff Backoff
 }
 
 // Client calls the APIG management API.
@@ -62,6 +74,8 @@ type Client struct {
 	userAgent string
 	maxBody   int64
 	timeout   time.Duration
+	limiter   *Limiter
+	backoff   Backoff
 }
 
 // NewClient builds a client; Auth is required.
@@ -69,7 +83,8 @@ func NewClient(o Options) (*Client, error) {
 	if o.Auth == nil {
 		return nil, errors.New("apig: no authorizer")
 	}
-	c := &Client{http: o.HTTPClient, auth: o.Auth, obs: o.Observer, userAgent: o.UserAgent, maxBody: o.MaxBodyBytes, timeout: o.Timeout}
+	c := &Client{http: o.HTTPClient, auth: o.Auth, obs: o.Observer, userAgent: o.UserAgent, maxBody: o.MaxBodyBytes, timeout: o.Timeout,
+		limiter: o.Limiter, backoff: o.Backoff.withDefaults()}
 	if c.http == nil {
 		c.http = NewHTTPClient(nil)
 	}
@@ -100,34 +115,63 @@ type call struct {
 	body      []byte
 }
 
-// do runs a call and returns the body of its 2xx answer. On 401 it asks the
-// authorizer for fresh credentials and tries once more.
+// do runs a call and returns the body of its 2xx answer. A throttled call
+// is retried after a backoff (see Backoff), within the call's deadline.
 func (c *Client) do(ctx context.Context, cl call) ([]byte, error) {
 	if c.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
 		defer cancel()
 	}
-	body, err := c.attempt(ctx, cl)
-	if e, ok := AsError(err); ok && e.Unauthorized() && c.auth.Refresh(cl.project.ID) {
-		body, err = c.attempt(ctx, cl)
+	for retry := 0; ; retry++ {
+		body, err := c.limited(ctx, cl)
+		if err == nil {
+			return body, nil
+		}
+		e, ok := AsError(err)
+		if !ok || !e.Throttled() {
+			return nil, c.fail(err)
+		}
+		wait, again := c.backoff.wait(ctx, e, retry)
+		if !again || c.backoff.Sleep(ctx, wait) != nil {
+			return nil, c.fail(err)
+		}
 	}
-	if err != nil {
-		return nil, c.fail(err)
-	}
-	return body, nil
 }
 
-// fail counts a finally failed call and returns its error.
+// authed runs one attempt and, on 401, asks the authorizer for fresh
+// credentials and tries once more.
+func (c *Client) authed(ctx context.Context, cl call) ([]byte, error) {
+	body, sent, err := c.attempt(ctx, cl)
+	// Only APIG's own 401 is a refused credential; a failed IAM login is
+	// not something a retry fixes.
+	if e, ok := AsError(err); ok && e.Unauthorized() && e.Operation == cl.operation && c.refresh(cl.project.ID, sent) {
+		body, _, err = c.attempt(ctx, cl)
+	}
+	return body, err
+}
+
+func (c *Client) refresh(projectID string, refused *http.Request) bool {
+	if r, ok := c.auth.(RefusalRefresher); ok && refused != nil {
+		return r.RefreshRefused(projectID, refused)
+	}
+	return c.auth.Refresh(projectID)
+}
+
+// fail counts a finally failed call and returns its error. IAM errors are
+// not counted here: the token source counts each failed login once, not
+// once for every call that waited for it.
 func (c *Client) fail(err error) error {
-	if e, ok := AsError(err); ok {
+	if e, ok := AsError(err); ok && e.Operation != OpIAM {
 		c.obs.ObserveError(e.Operation, e.Code)
 	}
 	return err
 }
 
-// attempt sends one HTTP request and reads its answer.
-func (c *Client) attempt(ctx context.Context, cl call) ([]byte, error) {
+// attempt sends one HTTP request and reads its answer. It returns the
+// request when it was sent, so that a refusal can be traced to its
+// credentials.
+func (c *Client) attempt(ctx context.Context, cl call) ([]byte, *http.Request, error) {
 	u := cl.project.Endpoint + cl.path
 	if cl.query != "" {
 		u += "?" + cl.query
@@ -138,36 +182,36 @@ func (c *Client) attempt(ctx context.Context, cl call) ([]byte, error) {
 	}
 	req, err := http.NewRequestWithContext(ctx, cl.method, u, rd)
 	if err != nil {
-		return nil, &Error{Operation: cl.operation, Code: CodeConnection, Err: err}
+		return nil, nil, &Error{Operation: cl.operation, Code: CodeConnection, Err: err}
 	}
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Content-Type", "application/json")
 	if err := c.auth.Authorize(ctx, req, cl.project.ID, cl.body); err != nil {
 		if e, ok := AsError(err); ok {
-			return nil, e
+			return nil, nil, e
 		}
-		return nil, &Error{Operation: cl.operation, Code: CodeAuth, Err: err}
+		return nil, nil, &Error{Operation: cl.operation, Code: CodeAuth, Err: err}
 	}
 
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
 		c.obs.ObserveRequest(cl.operation, "error", time.Since(start))
-		return nil, transportError(cl.operation, err)
+		return nil, req, transportError(cl.operation, err)
 	}
 	defer resp.Body.Close()
 	body, err := readLimited(resp.Body, c.maxBody)
 	c.obs.ObserveRequest(cl.operation, strconv.Itoa(resp.StatusCode), time.Since(start))
 	if err != nil {
 		if errors.Is(err, errBodyTooLarge) {
-			return nil, &Error{Operation: cl.operation, HTTPStatus: resp.StatusCode, Code: CodeDecode, Err: err}
+			return nil, req, &Error{Operation: cl.operation, HTTPStatus: resp.StatusCode, Code: CodeDecode, Err: err}
 		}
-		return nil, transportError(cl.operation, err)
+		return nil, req, transportError(cl.operation, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, httpError(cl.operation, resp, body)
+		return nil, req, httpError(cl.operation, resp, body)
 	}
-	return body, nil
+	return body, req, nil
 }
 
 var errBodyTooLarge = errors.New("answer body too large")

@@ -88,8 +88,9 @@ func (e *Error) Throttled() bool {
 	return e.HTTPStatus == http.StatusTooManyRequests
 }
 
-// Reached reports whether APIG answered at all (any HTTP status).
-func (e *Error) Reached() bool { return e.HTTPStatus != 0 }
+// Reached reports whether APIG answered at all (any HTTP status). An IAM
+// answer does not count: a failed login means APIG was never asked.
+func (e *Error) Reached() bool { return e.HTTPStatus != 0 && e.Operation != OpIAM }
 
 // AsError returns err as an *Error, if it is one.
 func AsError(err error) (*Error, bool) {

@@ -17,6 +17,9 @@ type Target struct {
 	Project      apig.Project
 	InstanceID   string
 	InstanceName string
+	// Status is the list API's status of the gateway (Creating, Running,
+	// ...); empty when no list showed it.
+	Status string
 }
 
 // ProgressFetcher asks the cloud for one gateway's creation progress.
@@ -29,6 +32,7 @@ type ProgressFetcher interface {
 // with the scrape's context: the context bounds every API call it makes.
 type Collector struct {
 	ctx         context.Context
+	source      *Source
 	fetcher     ProgressFetcher
 	targets     []Target
 	concurrency int
@@ -40,8 +44,13 @@ type Collector struct {
 
 // Options configure a Collector.
 type Options struct {
-	Fetcher     ProgressFetcher
-	Targets     []Target
+	Fetcher ProgressFetcher
+	Targets []Target
+	// Source, when set, replaces Fetcher: calls go through its cache and
+	// are shared with concurrent scrapes. With no Targets, the Source also
+	// says which gateways to scrape (configured plus discovered); with
+	// Targets (the /probe case), only those are scraped.
+	Source      *Source
 	Concurrency int
 	Metrics     *Metrics
 	Logger      log.Logger
@@ -51,7 +60,7 @@ type Options struct {
 
 // New returns a collector bound to ctx.
 func New(ctx context.Context, o Options) *Collector {
-	c := &Collector{ctx: ctx, fetcher: o.Fetcher, targets: o.Targets, concurrency: o.Concurrency,
+	c := &Collector{ctx: ctx, source: o.Source, fetcher: o.Fetcher, targets: o.Targets, concurrency: o.Concurrency,
 		metrics: o.Metrics, logger: o.Logger, now: o.Now}
 	if c.concurrency < 1 {
 		c.concurrency = 1
@@ -81,21 +90,37 @@ type result struct {
 
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	start := time.Now()
-	results := c.fetchAll()
+	targets := c.targets
+	var listErr map[string]error
+	projects := map[string]bool{} // project -> reached and authorised
+	if c.source != nil && len(targets) == 0 {
+		r := c.source.resolve(c.ctx)
+		targets, listErr = r.targets, r.listErr
+		for _, id := range r.projects {
+			projects[id] = listErr[id] == nil
+		}
+	} else if c.source != nil {
+		c.source.cache.sweep(c.source.now())
+	}
+	results := c.fetchAll(targets)
 	now := c.now()
 
-	projects := map[string]bool{} // project -> reached and authorised
-	for i, t := range c.targets {
+	answered := map[string]bool{} // project -> some progress call reached APIG
+	for i, t := range targets {
 		r := results[i]
 		c.emitGateway(ch, t, r, now)
-		ok := projects[t.Project.ID]
 		if r.err == nil {
-			ok = true
+			answered[t.Project.ID] = true
 		} else if e, isAPI := apig.AsError(r.err); isAPI && e.Reached() && !e.Unauthorized() && !e.Forbidden() {
-			ok = true
+			answered[t.Project.ID] = true
+		} else if _, seen := answered[t.Project.ID]; !seen {
+			answered[t.Project.ID] = false
 		}
-		projects[t.Project.ID] = ok
 		c.logOutcome(t, r)
+	}
+	for id, ok := range answered {
+		_, listed := projects[id]
+		projects[id] = ok && (!listed || listErr[id] == nil)
 	}
 	for id, ok := range projects {
 		ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, boolValue(ok), id)
@@ -104,23 +129,35 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 }
 
 // fetchAll asks for every target's progress, at most concurrency at once,
-// and returns the results in target order.
-func (c *Collector) fetchAll() []result {
-	results := make([]result, len(c.targets))
+// and returns the results in target order. Answers the source may reuse
+// are taken without a call.
+func (c *Collector) fetchAll(targets []Target) []result {
+	results := make([]result, len(targets))
+	todo := make([]int, 0, len(targets))
+	for i, t := range targets {
+		if c.source != nil {
+			if p, ok := c.source.cached(t); ok {
+				results[i] = result{progress: p}
+				continue
+			}
+		}
+		todo = append(todo, i)
+	}
+	if hits := len(targets) - len(todo); hits > 0 {
+		c.metrics.cacheHits.Add(float64(hits))
+	}
 	jobs := make(chan int)
 	var wg sync.WaitGroup
-	for w := 0; w < min(c.concurrency, len(c.targets)); w++ {
+	for w := 0; w < min(c.concurrency, len(todo)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				t := c.targets[i]
-				p, err := c.fetcher.Progress(c.ctx, t.Project, t.InstanceID)
-				results[i] = result{progress: p, err: err}
+				results[i] = c.fetch(targets[i])
 			}
 		}()
 	}
-	for i := range c.targets {
+	for _, i := range todo {
 		jobs <- i
 	}
 	close(jobs)
@@ -128,9 +165,18 @@ func (c *Collector) fetchAll() []result {
 	return results
 }
 
+func (c *Collector) fetch(t Target) result {
+	if c.source != nil {
+		p, err := c.source.progress(c.ctx, t)
+		return result{progress: p, err: err}
+	}
+	p, err := c.fetcher.Progress(c.ctx, t.Project, t.InstanceID)
+	return result{progress: p, err: err}
+}
+
 func (c *Collector) emitGateway(ch chan<- prometheus.Metric, t Target, r result, now time.Time) {
 	pid, iid := t.Project.ID, t.InstanceID
-	ch <- prometheus.MustNewConstMetric(infoDesc, prometheus.GaugeValue, 1, pid, iid, t.InstanceName)
+	ch <- prometheus.MustNewConstMetric(infoDesc, prometheus.GaugeValue, 1, pid, iid, t.InstanceName, t.Status)
 	if r.err != nil {
 		ch <- prometheus.MustNewConstMetric(scrapeSuccessDesc, prometheus.GaugeValue, 0, pid, iid)
 		return

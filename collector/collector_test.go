@@ -58,19 +58,19 @@ func newCollector(client ProgressFetcher, m *Metrics, targets []Target) *Collect
 
 // The exposition below is the metric contract: names, help, labels, values.
 const contractText = `
-# HELP apig_instance_creation_duration_seconds Seconds the creation took (end minus start) once finished, or has taken so far (now minus start) while creating.
+# HELP apig_instance_creation_duration_seconds Seconds the creation took (end minus start) once finished, or has taken so far (now minus start) while creating. Settled results may be up to cache.settled_ttl old.
 # TYPE apig_instance_creation_duration_seconds gauge
 apig_instance_creation_duration_seconds{instance_id="creating",project_id="0123456789abcdef0123456789abcdef"} 600
 apig_instance_creation_duration_seconds{instance_id="done",project_id="0123456789abcdef0123456789abcdef"} 300
 apig_instance_creation_duration_seconds{instance_id="quota",project_id="0123456789abcdef0123456789abcdef"} 60
-# HELP apig_instance_creation_end_timestamp_seconds Unix time when the gateway's creation finished; present once the status is success or failed.
+# HELP apig_instance_creation_end_timestamp_seconds Unix time when the gateway's creation finished; present once the status is success or failed. Settled results may be up to cache.settled_ttl old.
 # TYPE apig_instance_creation_end_timestamp_seconds gauge
 apig_instance_creation_end_timestamp_seconds{instance_id="done",project_id="0123456789abcdef0123456789abcdef"} 1.7958603e+09
 apig_instance_creation_end_timestamp_seconds{instance_id="quota",project_id="0123456789abcdef0123456789abcdef"} 1.79586006e+09
-# HELP apig_instance_creation_error_info Creation error code the API reports for the gateway (APIC.9218 quota, APIC.9219 resources, APIC.9206 other), value 1.
+# HELP apig_instance_creation_error_info Creation error code the API reports for the gateway (APIC.9218 quota, APIC.9219 resources, APIC.9206 other), value 1. Settled results may be up to cache.settled_ttl old.
 # TYPE apig_instance_creation_error_info gauge
 apig_instance_creation_error_info{error_code="APIC.9218",instance_id="quota",project_id="0123456789abcdef0123456789abcdef"} 1
-# HELP apig_instance_creation_progress_ratio Creation progress of the gateway as a ratio from 0 to 1 (the API's percent divided by 100).
+# HELP apig_instance_creation_progress_ratio Creation progress of the gateway as a ratio from 0 to 1 (the API's percent divided by 100). Settled results may be up to cache.settled_ttl old.
 # TYPE apig_instance_creation_progress_ratio gauge
 apig_instance_creation_progress_ratio{instance_id="creating",project_id="0123456789abcdef0123456789abcdef"} 0.5
 apig_instance_creation_progress_ratio{instance_id="done",project_id="0123456789abcdef0123456789abcdef"} 1
@@ -81,7 +81,7 @@ apig_instance_creation_progress_ratio{instance_id="quota",project_id="0123456789
 apig_instance_creation_start_timestamp_seconds{instance_id="creating",project_id="0123456789abcdef0123456789abcdef"} 1.79586e+09
 apig_instance_creation_start_timestamp_seconds{instance_id="done",project_id="0123456789abcdef0123456789abcdef"} 1.79586e+09
 apig_instance_creation_start_timestamp_seconds{instance_id="quota",project_id="0123456789abcdef0123456789abcdef"} 1.79586e+09
-# HELP apig_instance_creation_status Creation status as a state set: 1 for the current status (creating, success, failed, or an unknown value as sent), 0 for the others.
+# HELP apig_instance_creation_status Creation status as a state set: 1 for the current status (creating, success, failed, or an unknown value as sent), 0 for the others. Settled results may be up to cache.settled_ttl old.
 # TYPE apig_instance_creation_status gauge
 apig_instance_creation_status{instance_id="creating",project_id="0123456789abcdef0123456789abcdef",status="creating"} 1
 apig_instance_creation_status{instance_id="creating",project_id="0123456789abcdef0123456789abcdef",status="failed"} 0
@@ -96,15 +96,15 @@ apig_instance_creation_status{instance_id="odd",project_id="0123456789abcdef0123
 apig_instance_creation_status{instance_id="quota",project_id="0123456789abcdef0123456789abcdef",status="creating"} 0
 apig_instance_creation_status{instance_id="quota",project_id="0123456789abcdef0123456789abcdef",status="failed"} 1
 apig_instance_creation_status{instance_id="quota",project_id="0123456789abcdef0123456789abcdef",status="success"} 0
-# HELP apig_instance_info Configured or discovered APIG dedicated gateway, value 1.
+# HELP apig_instance_info Configured or discovered APIG dedicated gateway, value 1; status is the list API's status (Creating, Running, ...), empty for a configured gateway no list showed.
 # TYPE apig_instance_info gauge
-apig_instance_info{instance_id="creating",instance_name="gw-creating",project_id="0123456789abcdef0123456789abcdef"} 1
-apig_instance_info{instance_id="denied",instance_name="",project_id="fedcba9876543210fedcba9876543210"} 1
-apig_instance_info{instance_id="done",instance_name="gw-done",project_id="0123456789abcdef0123456789abcdef"} 1
-apig_instance_info{instance_id="gone",instance_name="",project_id="0123456789abcdef0123456789abcdef"} 1
-apig_instance_info{instance_id="odd",instance_name="",project_id="0123456789abcdef0123456789abcdef"} 1
-apig_instance_info{instance_id="quota",instance_name="gw-quota",project_id="0123456789abcdef0123456789abcdef"} 1
-# HELP apig_instance_scrape_success 1 if this scrape got and decoded the gateway's creation progress, else 0 (then no progress, status or time series for the gateway).
+apig_instance_info{instance_id="creating",instance_name="gw-creating",project_id="0123456789abcdef0123456789abcdef",status=""} 1
+apig_instance_info{instance_id="denied",instance_name="",project_id="fedcba9876543210fedcba9876543210",status=""} 1
+apig_instance_info{instance_id="done",instance_name="gw-done",project_id="0123456789abcdef0123456789abcdef",status=""} 1
+apig_instance_info{instance_id="gone",instance_name="",project_id="0123456789abcdef0123456789abcdef",status=""} 1
+apig_instance_info{instance_id="odd",instance_name="",project_id="0123456789abcdef0123456789abcdef",status=""} 1
+apig_instance_info{instance_id="quota",instance_name="gw-quota",project_id="0123456789abcdef0123456789abcdef",status=""} 1
+# HELP apig_instance_scrape_success 1 if this scrape got and decoded the gateway's creation progress, else 0 (then no progress, status or time series for the gateway). Settled results may be up to cache.settled_ttl old.
 # TYPE apig_instance_scrape_success gauge
 apig_instance_scrape_success{instance_id="creating",project_id="0123456789abcdef0123456789abcdef"} 1
 apig_instance_scrape_success{instance_id="denied",project_id="fedcba9876543210fedcba9876543210"} 0
@@ -112,7 +112,7 @@ apig_instance_scrape_success{instance_id="done",project_id="0123456789abcdef0123
 apig_instance_scrape_success{instance_id="gone",project_id="0123456789abcdef0123456789abcdef"} 0
 apig_instance_scrape_success{instance_id="odd",project_id="0123456789abcdef0123456789abcdef"} 1
 apig_instance_scrape_success{instance_id="quota",project_id="0123456789abcdef0123456789abcdef"} 1
-# HELP apig_up 1 if the last scrape reached APIG and was authorised for the project, else 0.
+# HELP apig_up 1 if the last scrape reached APIG and was authorised for the project, and the project's gateway list (with discover) succeeded, else 0.
 # TYPE apig_up gauge
 apig_up{project_id="0123456789abcdef0123456789abcdef"} 1
 apig_up{project_id="fedcba9876543210fedcba9876543210"} 0
@@ -261,7 +261,7 @@ func TestCanceledScrapeStillAnswers(t *testing.T) {
 	cancel()
 	c := New(ctx, Options{Fetcher: client, Targets: targets, Concurrency: 2, Metrics: m})
 	const want = `
-# HELP apig_up 1 if the last scrape reached APIG and was authorised for the project, else 0.
+# HELP apig_up 1 if the last scrape reached APIG and was authorised for the project, and the project's gateway list (with discover) succeeded, else 0.
 # TYPE apig_up gauge
 apig_up{project_id="0123456789abcdef0123456789abcdef"} 0
 apig_up{project_id="fedcba9876543210fedcba9876543210"} 0

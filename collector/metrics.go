@@ -1,11 +1,13 @@
 package collector
 
 import (
-	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/apig-exporter/apig_exporter/apig"
 )
 
 // Metrics holds the counters that outlive a scrape: API calls made,
@@ -17,6 +19,9 @@ type Metrics struct {
 	apiErrors        *prometheus.CounterVec
 	apiThrottled     *prometheus.CounterVec
 	creationFailures *prometheus.CounterVec
+	cacheHits        prometheus.Counter
+	concurrencyLimit prometheus.GaugeFunc
+	limiter          atomic.Pointer[apig.Limiter]
 
 	mu          sync.Mutex
 	failedSeen  map[string]struct{} // project/instance counted in creationFailures
@@ -25,7 +30,7 @@ type Metrics struct {
 
 // NewMetrics creates the long-lived metrics; register them once.
 func NewMetrics() *Metrics {
-	return &Metrics{
+	m := &Metrics{
 		apiRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Name: "api_requests_total",
 			Help: "HTTP requests sent to the cloud API, by operation and HTTP status code (\"error\" when no answer came).",
@@ -41,8 +46,12 @@ func NewMetrics() *Metrics {
 		}, []string{"operation", "error_code"}),
 		apiThrottled: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Name: "api_throttled_total",
-			Help: "Cloud API answers that asked the exporter to slow down (HTTP 429 APIGW.0308, or APIG.9008).",
+			Help: "Cloud API answers that asked the exporter to slow down (HTTP 429 APIGW.0308, or APIG.9008), including those a retry then recovered from.",
 		}, []string{"operation"}),
+		cacheHits: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: namespace, Name: "progress_cache_hits_total",
+			Help: "Gateway progress answers reused from the settled cache instead of calling the API.",
+		}),
 		creationFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: namespace, Name: "creation_failures_total",
 			Help: "Distinct failed gateway creations seen by this process, by project and error code (a gateway seen failed on many scrapes counts once).",
@@ -50,6 +59,24 @@ func NewMetrics() *Metrics {
 		failedSeen:  map[string]struct{}{},
 		transitions: newTransitions(),
 	}
+	m.concurrencyLimit = prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Namespace: namespace, Name: "api_concurrency_limit",
+		Help: "Cloud API calls currently allowed in flight: the configured concurrency, lowered while APIG throttles.",
+	}, func() float64 {
+		if l := m.limiter.Load(); l != nil {
+			return float64(l.Limit())
+		}
+		return 0
+	})
+	return m
+}
+
+// SetLimiter makes apig_api_concurrency_limit report l.
+func (m *Metrics) SetLimiter(l *apig.Limiter) { m.limiter.Store(l) }
+
+// ObserveThrottle implements apig.ThrottleObserver.
+func (m *Metrics) ObserveThrottle(operation string) {
+	m.apiThrottled.WithLabelValues(operation).Inc()
 }
 
 // ObserveRequest implements apig.Observer.
@@ -61,17 +88,6 @@ func (m *Metrics) ObserveRequest(operation, code string, d time.Duration) {
 // ObserveError implements apig.Observer.
 func (m *Metrics) ObserveError(operation, code string) {
 	m.apiErrors.WithLabelValues(operation, code).Inc()
-	if isThrottleCode(code) {
-		m.apiThrottled.WithLabelValues(operation).Inc()
-	}
-}
-
-func isThrottleCode(code string) bool {
-	switch strings.ToUpper(code) {
-	case "APIGW.0308", "APIG.0308", "APIG.9008", "HTTP_429":
-		return true
-	}
-	return false
 }
 
 // creationFailed counts a failed creation once per gateway and reports
@@ -98,6 +114,8 @@ func (m *Metrics) Describe(ch chan<- *prometheus.Desc) {
 	m.apiErrors.Describe(ch)
 	m.apiThrottled.Describe(ch)
 	m.creationFailures.Describe(ch)
+	m.cacheHits.Describe(ch)
+	m.concurrencyLimit.Describe(ch)
 }
 
 func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
@@ -106,4 +124,6 @@ func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
 	m.apiErrors.Collect(ch)
 	m.apiThrottled.Collect(ch)
 	m.creationFailures.Collect(ch)
+	m.cacheHits.Collect(ch)
+	m.concurrencyLimit.Collect(ch)
 }

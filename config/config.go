@@ -24,12 +24,7 @@ type Config struct {
 	Concurrency    int       `yaml:"-"`
 	ConcurrencyKey *int      `yaml:"concurrency"` // nil when left out
 	RequestTimeout Duration  `yaml:"request_timeout"`
-}
-
-// Auth holds the credentials. Secrets are typed so they never print.
-type Auth struct {
-	Token     Secret `yaml:"token"`
-	TokenFile string `yaml:"token_file"`
+	Cache          Cache     `yaml:"cache"`
 }
 
 // Project is one Huawei Cloud project and the gateways watched in it.
@@ -37,6 +32,7 @@ type Project struct {
 	ID        string     `yaml:"id"`
 	Region    string     `yaml:"region"`
 	Instances []Instance `yaml:"instances"`
+	Discovery `yaml:",inline"`
 }
 
 // Instance is one configured gateway.
@@ -51,17 +47,24 @@ const (
 	DefaultRequestTimeout = 10 * time.Second
 )
 
-// Load reads and validates a configuration file.
+// Load reads and validates a configuration file. What the file leaves
+// out of auth, region and projects may come from the environment (see
+// FromEnvironment); the file always wins.
 func Load(path string) (*Config, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("config file: %w", err)
 	}
-	return Parse(b)
+	return ParseWithEnv(b, os.LookupEnv)
 }
 
-// Parse decodes and validates configuration text.
-func Parse(b []byte) (*Config, error) {
+// Parse decodes and validates configuration text alone, ignoring the
+// environment.
+func Parse(b []byte) (*Config, error) { return ParseWithEnv(b, nil) }
+
+// ParseWithEnv is Parse with environment defaults read through lookup
+// (os.LookupEnv, or a map in tests); nil means no environment.
+func ParseWithEnv(b []byte, lookup func(string) (string, bool)) (*Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	c := &Config{}
@@ -69,6 +72,11 @@ func Parse(b []byte) (*Config, error) {
 		return nil, fmt.Errorf("config: %s", yamlMessage(err, b))
 	}
 	c.applyDefaults()
+	if lookup != nil {
+		if err := c.FromEnvironment(lookup); err != nil {
+			return nil, err
+		}
+	}
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -83,6 +91,7 @@ func (c *Config) applyDefaults() {
 	if c.RequestTimeout == 0 {
 		c.RequestTimeout = Duration(DefaultRequestTimeout)
 	}
+	c.Cache.applyDefaults()
 }
 
 // Duration is a time.Duration written as "10s", "1m30s".

@@ -49,9 +49,13 @@ func (c *Config) Validate() error {
 		if pr.Region == "" && c.Region == "" && c.APIGEndpoint == "" {
 			p.add(at+".region", "no region for this project: set region (top level or per project) or apig_endpoint")
 		}
-		if len(pr.Instances) == 0 {
-			p.add(at+".instances", "empty; list the gateways to watch")
+		if c.Auth.Mode() == ModePassword && pr.Region == "" && c.Region == "" && c.IAMEndpoint == "" {
+			p.add(at+".region", "password login needs IAM for this project: set region (top level or per project) or iam_endpoint")
 		}
+		if len(pr.Instances) == 0 && !pr.Discover {
+			p.add(at+".instances", "empty; list the gateways to watch, or set discover: true")
+		}
+		c.Projects[i].Discovery.validate(&p, at)
 		seenInstance := map[string]int{}
 		for j, in := range pr.Instances {
 			iat := fmt.Sprintf("%s.instances[%d].id", at, j)
@@ -76,20 +80,8 @@ func (c *Config) Validate() error {
 	if rt := time.Duration(c.RequestTimeout); rt <= 0 || rt > 5*time.Minute {
 		p.add("request_timeout", "%s is out of range; use more than 0s and at most 5m", rt)
 	}
+	c.Cache.validate(&p)
 	return p.err()
-}
-
-func (a *Auth) validate(p *problems) {
-	switch {
-	case a.Token != "" && a.TokenFile != "":
-		p.add("auth", "token and token_file are both set; configure exactly one")
-	case a.TokenFile != "":
-		if err := readableSecretFile(a.TokenFile); err != nil {
-			p.add("auth.token_file", "%v", err)
-		}
-	case a.Token == "":
-		p.add("auth", "no credentials; set token or token_file")
-	}
 }
 
 // readableSecretFile checks that a secret file can be read and is not

@@ -26,6 +26,9 @@ type Gateway struct {
 	Handler http.HandlerFunc
 	// Hidden gateways answer progress calls but are left out of lists.
 	Hidden bool
+	// ListStatus is the status the list API shows; empty derives it from
+	// Progress (which costs a progress answer per gateway per list page).
+	ListStatus string
 }
 
 // progressBody is the progress API's 200 answer.

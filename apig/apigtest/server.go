@@ -241,7 +241,10 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, project strin
 			continue
 		}
 		st := "Running"
-		if g.Progress != nil {
+		switch {
+		case g.ListStatus != "":
+			st = g.ListStatus
+		case g.Progress != nil:
 			st = listStatus(g.Progress(now))
 		}
 		if want := q.Get("status"); want != "" && want != st {

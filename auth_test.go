@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-kit/log"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/apig-exporter/apig_exporter/apig"
+	"github.com/apig-exporter/apig_exporter/collector"
+	"github.com/apig-exporter/apig_exporter/config"
+)
+
+func TestNewAuthorizer(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "secret")
+	if err := os.WriteFile(file, []byte("value\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "missing")
+	projects := []config.Project{{ID: "p1", Region: "cn-north-4"}}
+	for _, tc := range []struct {
+		name    string
+		auth    config.Auth
+		want    string // type of the authorizer
+		wantErr string
+	}{
+		{name: "token", auth: config.Auth{Token: "t"}, want: "apig.StaticToken"},
+		{name: "token file", auth: config.Auth{TokenFile: file}, want: "apig.StaticToken"},
+		{name: "aksk", auth: config.Auth{AKSK: &config.AKSK{AccessKey: "AK", SecretKey: "SK"}}, want: "*apig.AKSK"},
+		{name: "aksk files", auth: config.Auth{AKSK: &config.AKSK{AccessKeyFile: file, SecretKeyFile: file, SecurityTokenFile: file}}, want: "*apig.AKSK"},
+		{name: "password", auth: config.Auth{Password: &config.Password{DomainName: "d", Username: "u", PasswordFile: file}}, want: "*apig.IAMPassword"},
+		{name: "secret key file gone since validation", auth: config.Auth{AKSK: &config.AKSK{AccessKey: "AK", SecretKeyFile: missing}},
+			wantErr: "auth.aksk.secret_key_file: secret file " + missing + ": no such file or directory"},
+		{name: "no mode", wantErr: "auth: no credentials configured"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := &config.Config{Auth: tc.auth, Projects: projects, RequestTimeout: config.Duration(time.Second)}
+			a, err := newAuthorizer(cfg, authShared{})
+			if tc.wantErr != "" {
+				if err == nil || err.Error() != tc.wantErr {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprintf("%T", a); got != tc.want {
+				t.Errorf("authorizer %s, want %s", got, tc.want)
+			}
+			if tc.want == "*apig.AKSK" && tc.auth.AKSK.SecurityTokenFile != "" && a.(*apig.AKSK).SecurityToken == nil {
+				t.Error("security token file ignored")
+			}
+		})
+	}
+}
+
+// TestIAMDownMeansAPIGDown: when IAM fails, APIG was never asked, so the
+// project is down and the failure is counted once per login as "iam".
+func TestIAMDownMeansAPIGDown(t *testing.T) {
+	fake, cfg, err := startDemoAuth(context.Background(), config.ModePassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	iamDown := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte(`{"error":{"code":500,"message":"Internal Server Error","title":"Internal Server Error"}}`))
+	}))
+	defer iamDown.Close()
+	cfg.IAMEndpoint = iamDown.URL
+
+	reg := prometheus.NewRegistry()
+	m := collector.NewMetrics()
+	reg.MustRegister(m)
+	ex := newExporter(log.NewNopLogger(), m, reg, func() (*config.Config, error) { return cfg, nil }, 500*time.Millisecond)
+	if err := ex.reload(); err != nil {
+		t.Fatal(err)
+	}
+	mux, err := ex.routes("/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	body := fetch(t, srv.URL+"/metrics")
+	for _, want := range []string{
+		`apig_up{project_id="0a1b2c3d4e5f60718293a4b5c6d7e8f9"} 0`,
+		`apig_up{project_id="f9e8d7c6b5a4938271605f4e3d2c1b0a"} 0`,
+		`apig_api_requests_total{code="500",operation="iam"} 2`,
+		`apig_api_errors_total{error_code="http_500",operation="iam"} 2`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if strings.Contains(body, `operation="progress"`) {
+		t.Error("progress calls were made or counted without a token")
+	}
+}

@@ -1,0 +1,119 @@
+package collector
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/apig-exporter/apig_exporter/apig"
+	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+)
+
+// testNow is the fixed clock of the collectors under test.
+var testNow = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+
+// fakeClock is a settable clock for the cache.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{t: testNow} }
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// rig is a Source on a started fake APIG, with its metrics.
+type rig struct {
+	fake    *apigtest.Server
+	client  *apig.Client
+	metrics *Metrics
+	clock   *fakeClock
+	source  *Source
+	limiter *apig.Limiter
+}
+
+func newRig(t *testing.T, fake *apigtest.Server) *rig {
+	t.Helper()
+	fake.Start()
+	t.Cleanup(fake.Close)
+	r := &rig{fake: fake, metrics: NewMetrics(), clock: newFakeClock(), limiter: apig.NewLimiter(16)}
+	r.metrics.SetLimiter(r.limiter)
+	c, err := apig.NewClient(apig.Options{
+		Auth:     apig.StaticToken{Token: apig.StaticSecret("t")},
+		Observer: r.metrics,
+		Limiter:  r.limiter,
+		Backoff:  apig.Backoff{Sleep: func(context.Context, time.Duration) error { return nil }},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.client = c
+	return r
+}
+
+func (r *rig) project(id string) apig.Project { return apig.Project{ID: id, Endpoint: r.fake.URL()} }
+
+// use builds the rig's source for these projects, keeping what the
+// previous one learnt.
+func (r *rig) use(ttl time.Duration, projects ...Project) *Source {
+	r.source = NewSource(SourceOptions{Fetcher: r.client, Lister: r.client, Projects: projects, SettledTTL: ttl, Now: r.clock.Now}, r.source)
+	return r.source
+}
+
+// collector is a one-scrape collector on the rig's source.
+func (r *rig) collector(ctx context.Context, targets ...Target) *Collector {
+	return New(ctx, Options{Source: r.source, Targets: targets, Concurrency: 8, Metrics: r.metrics, Now: func() time.Time { return testNow }})
+}
+
+// scrape gathers one scrape and compares the named series with want.
+func (r *rig) scrape(t *testing.T, want string, names ...string) {
+	t.Helper()
+	if err := testutil.GatherAndCompare(r.gatherer(r.collector(context.Background())), strings.NewReader(want), names...); err != nil {
+		t.Error(err)
+	}
+}
+
+// gatherer is what /metrics serves: the scrape's collector first, then the
+// long-lived metrics, so that the counters the scrape moved are current.
+func (r *rig) gatherer(c *Collector) prometheus.Gatherer {
+	scrape, long := prometheus.NewRegistry(), prometheus.NewRegistry()
+	scrape.MustRegister(c)
+	long.MustRegister(r.metrics)
+	return prometheus.Gatherers{scrape, long}
+}
+
+// calls returns and resets the fake's call counts.
+func (r *rig) calls() (progress, list int64) {
+	progress, list = r.fake.Calls(apigtest.OpProgress), r.fake.Calls(apigtest.OpList)
+	r.fake.ResetCalls()
+	return progress, list
+}
+
+func succeeded() func(time.Time) apigtest.Answer {
+	return apigtest.Succeeded(testNow.Add(-time.Hour), testNow.Add(-50*time.Minute))
+}
+
+func creating() func(time.Time) apigtest.Answer {
+	return apigtest.Creating(testNow.Add(-time.Minute), 0)
+}
+
+func failed() func(time.Time) apigtest.Answer {
+	return apigtest.Failed(testNow.Add(-time.Hour), testNow.Add(-50*time.Minute), "APIC.9218", "quota")
+}
+
+func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
