@@ -45,6 +45,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Seconds left before the deadline (at least 1), for commands that could hang.
+remaining() { echo $((deadline > SECONDS ? deadline - SECONDS : 1)); }
 log() { printf 'e2e [%3ds] %s\n' "$SECONDS" "$*"; }
 fail() { log "FAIL: $*" >&2; exit 1; }
 # free_ports N: N distinct free TCP ports on 127.0.0.1, one per line.
@@ -75,7 +77,7 @@ prom_url="http://127.0.0.1:$prom_port"
 
 # 1. The exporter in demo mode.
 log "building apig_exporter"
-go build -o "$tmp/apig_exporter" .
+timeout "$(remaining)" go build -o "$tmp/apig_exporter" .
 "$tmp/apig_exporter" --demo --web.listen-address="127.0.0.1:$exporter_port" >"$tmp/exporter.log" 2>&1 &
 pids+=($!)
 
@@ -183,7 +185,7 @@ alerts_delivered | sed 's/^/e2e        /'
 # A counter vector shows in /metrics only after its first increment, and the
 # demo is never throttled, so that one name is allowed explicitly.
 log "checking the dashboard against Prometheus"
-mixin/check-dashboard.sh --prometheus "$prom_url" --metrics "$exporter_url/metrics" \
+timeout "$(remaining)" mixin/check-dashboard.sh --prometheus "$prom_url" --metrics "$exporter_url/metrics" \
   --allow apig_api_throttled_total
 
 log "PASS"
