@@ -59,6 +59,11 @@ func NewMetrics() *Metrics {
 		failedSeen:  map[string]struct{}{},
 		transitions: newTransitions(),
 	}
+	// Throttling is rare; start its series at 0 so that rate() and alerts
+	// see a zero rather than no data.
+	for _, op := range []string{apig.OpProgress, apig.OpList, apig.OpIAM} {
+		m.apiThrottled.WithLabelValues(op)
+	}
 	m.concurrencyLimit = prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Namespace: namespace, Name: "api_concurrency_limit",
 		Help: "Cloud API calls currently allowed in flight: the configured concurrency, lowered while APIG throttles.",
