@@ -38,6 +38,7 @@ type exporter struct {
 	timeoutShave time.Duration
 
 	current  atomic.Pointer[setup]
+	gathers  gatherShare
 	reloadMu sync.Mutex
 	// limiter bounds API calls in flight across scrapes and reloads.
 	limiter *apig.Limiter

@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/version"
 	"github.com/prometheus/exporter-toolkit/web"
 
@@ -76,26 +76,26 @@ func (ex *exporter) reloadHandler(w http.ResponseWriter, r *http.Request) {
 }
 
 // metricsHandler serves the exporter's own metrics together with a fresh
-// gateway collector bound to the request, so that the scrape's deadline
-// bounds every API call made for it.
+// gateway collector bound to the scrape's deadline, which bounds every API
+// call made for it. Concurrent scrapes share one gather (gatherShare).
 func (ex *exporter) metricsHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s := ex.current.Load()
-		limit := scrapeTimeout(r, ex.timeoutShave)
-		ctx, cancel := context.WithTimeoutCause(r.Context(), limit, fmt.Errorf("scrape deadline of %s passed: %w", limit, context.DeadlineExceeded))
-		defer cancel()
-
-		scrape := prometheus.NewRegistry()
-		scrape.MustRegister(collector.New(ctx, collector.Options{
-			Source:      s.source,
-			Concurrency: s.cfg.Concurrency,
-			Metrics:     ex.metrics,
-			Logger:      ex.logger,
-		}))
-		// The scrape registry goes first: the counters it moves are then
-		// current in the same answer.
-		gatherers := prometheus.Gatherers{scrape, ex.registry}
-		promhttp.HandlerFor(gatherers, promhttp.HandlerOpts{
+		deadline := time.Now().Add(scrapeTimeout(r, ex.timeoutShave))
+		mfs, err := ex.gathers.gather(deadline, func(ctx context.Context) ([]*dto.MetricFamily, error) {
+			s := ex.current.Load()
+			scrape := prometheus.NewRegistry()
+			scrape.MustRegister(collector.New(ctx, collector.Options{
+				Source:      s.source,
+				Concurrency: s.cfg.Concurrency,
+				Metrics:     ex.metrics,
+				Logger:      ex.logger,
+			}))
+			// The scrape registry goes first: the counters it moves are
+			// then current in the same answer.
+			return prometheus.Gatherers{scrape, ex.registry}.Gather()
+		})
+		gathered := prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) { return mfs, err })
+		promhttp.HandlerFor(gathered, promhttp.HandlerOpts{
 			ErrorHandling: promhttp.ContinueOnError,
 			ErrorLog:      promLogger{ex.logger},
 		}).ServeHTTP(w, r)

@@ -4,6 +4,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/apig-exporter/apig_exporter/apig"
 )
 
@@ -21,6 +23,10 @@ type progressCache struct {
 type cacheEntry struct {
 	progress *apig.Progress // shared by every scrape that reads it; never modified
 	at       time.Time
+	// series are the gateway's rendered series for progress, valid while
+	// the gateway's name and list status are still seriesName/seriesStatus.
+	series                   []prometheus.Metric
+	seriesName, seriesStatus string
 }
 
 func newProgressCache(ttl time.Duration) *progressCache {
@@ -54,6 +60,30 @@ func (c *progressCache) put(key string, p *apig.Progress, now time.Time) {
 		return
 	}
 	c.entries[key] = cacheEntry{progress: p, at: now}
+}
+
+// series returns the rendered series kept for the answer p, if the
+// gateway's name and list status have not changed since.
+func (c *progressCache) series(key string, p *apig.Progress, name, status string) ([]prometheus.Metric, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || e.progress != p || e.series == nil || e.seriesName != name || e.seriesStatus != status {
+		return nil, false
+	}
+	return e.series, true
+}
+
+// keepSeries remembers the series rendered for the cached answer p.
+func (c *progressCache) keepSeries(key string, p *apig.Progress, name, status string, series []prometheus.Metric) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || e.progress != p {
+		return
+	}
+	e.series, e.seriesName, e.seriesStatus = series, name, status
+	c.entries[key] = e
 }
 
 func (c *progressCache) drop(key string) {

@@ -8,6 +8,7 @@ import (
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/apig-exporter/apig_exporter/apig"
 )
@@ -195,51 +196,77 @@ func (c *Collector) fetch(t Target) result {
 }
 
 func (c *Collector) emitGateway(ch chan<- prometheus.Metric, t Target, r result, now time.Time) {
-	pid, iid := t.Project.ID, t.InstanceID
-	ch <- prometheus.MustNewConstMetric(infoDesc, prometheus.GaugeValue, 1, pid, iid, t.InstanceName, t.Status)
-	if r.err != nil {
-		ch <- prometheus.MustNewConstMetric(scrapeSuccessDesc, prometheus.GaugeValue, 0, pid, iid)
-		return
+	var key string
+	if c.source != nil && r.err == nil && r.progress.Settled() {
+		// A settled answer renders the same series every time: reuse them.
+		key = progressKey(t.Project, t.InstanceID)
+		if series, ok := c.source.cache.series(key, r.progress, t.InstanceName, t.Status); ok {
+			for _, m := range series {
+				ch <- m
+			}
+			return
+		}
 	}
-	ch <- prometheus.MustNewConstMetric(scrapeSuccessDesc, prometheus.GaugeValue, 1, pid, iid)
+	series := gatewaySeries(t, r, now)
+	for _, m := range series {
+		ch <- m
+	}
+	if key != "" {
+		c.source.cache.keepSeries(key, r.progress, t.InstanceName, t.Status, series)
+	}
+	if p := r.progress; r.err == nil && p.Status == apig.StatusFailed && c.metrics.creationFailed(t.Project.ID, t.InstanceID, p.ErrorCode) {
+		level.Warn(c.logger).Log("msg", "gateway creation failed", "project_id", t.Project.ID, "instance_id", t.InstanceID,
+			"instance_name", t.InstanceName, "error_code", p.ErrorCode, "error_msg", p.ErrorMsg)
+	}
+}
+
+// gatewaySeries renders one gateway's series for one answer.
+func gatewaySeries(t Target, r result, now time.Time) []prometheus.Metric {
+	ls := newLabelSet(t.Project.ID, t.InstanceID)
+	out := make([]prometheus.Metric, 0, 10)
+	add := func(d *prometheus.Desc, v float64, extra ...*dto.LabelPair) {
+		out = append(out, &gauge{desc: d, labels: ls.with(extra...), value: v})
+	}
+	add(infoDesc, 1, pair("instance_name", t.InstanceName), pair("status", t.Status))
+	if r.err != nil {
+		add(scrapeSuccessDesc, 0)
+		return out
+	}
+	add(scrapeSuccessDesc, 1)
 	p := r.progress
-	ch <- prometheus.MustNewConstMetric(progressDesc, prometheus.GaugeValue, float64(p.Percent)/100, pid, iid)
+	add(progressDesc, float64(p.Percent)/100)
 
 	known := false
 	for _, s := range knownStatuses {
 		known = known || s == p.Status
-		ch <- prometheus.MustNewConstMetric(statusDesc, prometheus.GaugeValue, boolValue(s == p.Status), pid, iid, s)
+		add(statusDesc, boolValue(s == p.Status), pair("status", s))
 	}
 	if !known {
-		ch <- prometheus.MustNewConstMetric(statusDesc, prometheus.GaugeValue, 1, pid, iid, p.Status)
+		add(statusDesc, 1, pair("status", p.Status))
 	}
-
 	if p.ErrorCode != "" {
-		ch <- prometheus.MustNewConstMetric(errorInfoDesc, prometheus.GaugeValue, 1, pid, iid, p.ErrorCode)
-	}
-	if p.Status == apig.StatusFailed && c.metrics.creationFailed(pid, iid, p.ErrorCode) {
-		level.Warn(c.logger).Log("msg", "gateway creation failed", "project_id", pid, "instance_id", iid,
-			"instance_name", t.InstanceName, "error_code", p.ErrorCode, "error_msg", p.ErrorMsg)
+		add(errorInfoDesc, 1, pair("error_code", p.ErrorCode))
 	}
 
 	// Zero or negative times mean the API did not say; an end before the
 	// start cannot be true, so neither end nor duration is exported then.
 	if p.StartTimeMillis <= 0 {
-		return
+		return out
 	}
 	startT := millis(p.StartTimeMillis)
-	ch <- prometheus.MustNewConstMetric(startDesc, prometheus.GaugeValue, seconds(startT), pid, iid)
+	add(startDesc, seconds(startT))
 	switch {
 	case p.Settled():
 		if p.EndTimeMillis < p.StartTimeMillis {
-			return
+			return out
 		}
 		endT := millis(p.EndTimeMillis)
-		ch <- prometheus.MustNewConstMetric(endDesc, prometheus.GaugeValue, seconds(endT), pid, iid)
-		ch <- prometheus.MustNewConstMetric(durationDesc, prometheus.GaugeValue, endT.Sub(startT).Seconds(), pid, iid)
+		add(endDesc, seconds(endT))
+		add(durationDesc, endT.Sub(startT).Seconds())
 	case p.Status == apig.StatusCreating && !now.Before(startT):
-		ch <- prometheus.MustNewConstMetric(durationDesc, prometheus.GaugeValue, now.Sub(startT).Seconds(), pid, iid)
+		add(durationDesc, now.Sub(startT).Seconds())
 	}
+	return out
 }
 
 func millis(ms int64) time.Time { return time.UnixMilli(ms) }

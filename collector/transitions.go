@@ -8,24 +8,31 @@ import (
 	"github.com/apig-exporter/apig_exporter/apig"
 )
 
-// transitions remembers each gateway's last outcome so the log carries one
-// line when a gateway starts failing, changes error, or recovers, instead
-// of one line per gateway per scrape.
+// transitions remembers which gateways are failing, and with which code,
+// so the log carries one line when a gateway starts failing, changes
+// error, or recovers, instead of one line per gateway per scrape. Healthy
+// gateways are not stored, so memory follows the failing ones only.
 type transitions struct {
-	mu   sync.Mutex
-	last map[string]string // project/instance -> error code, "" when healthy
+	mu      sync.Mutex
+	failing map[gatewayKey]string // error code
 }
 
-func newTransitions() *transitions { return &transitions{last: map[string]string{}} }
+type gatewayKey struct{ project, instance string }
 
-// change records code for key and reports the previous code and whether
-// it differs.
-func (t *transitions) change(key, code string) (prev string, changed bool) {
+func newTransitions() *transitions { return &transitions{failing: map[gatewayKey]string{}} }
+
+// change records code ("" for healthy) for key and reports the previous
+// code and whether it differs.
+func (t *transitions) change(key gatewayKey, code string) (prev string, changed bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	prev, seen := t.last[key]
-	t.last[key] = code
-	return prev, code != prev || (!seen && code != "")
+	prev = t.failing[key]
+	if code == "" {
+		delete(t.failing, key)
+	} else {
+		t.failing[key] = code
+	}
+	return prev, code != prev
 }
 
 func (c *Collector) logOutcome(t Target, r result) {
@@ -36,10 +43,9 @@ func (c *Collector) logOutcome(t Target, r result) {
 			code = e.Code
 		}
 	}
-	prev, changed := c.logs.change(t.Project.ID+"/"+t.InstanceID, code)
+	prev, changed := c.logs.change(gatewayKey{t.Project.ID, t.InstanceID}, code)
 	switch {
 	case !changed:
-		level.Debug(c.logger).Log("msg", "gateway scraped", "project_id", t.Project.ID, "instance_id", t.InstanceID, "error_code", code)
 	case code == "":
 		level.Info(c.logger).Log("msg", "gateway scrape recovered", "project_id", t.Project.ID, "instance_id", t.InstanceID, "previous_error_code", prev)
 	default:
