@@ -12,10 +12,8 @@ import (
 	"time"
 
 	"github.com/go-kit/log"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/collector"
 	"github.com/apig-exporter/apig_exporter/config"
 )
 
@@ -79,19 +77,7 @@ func TestIAMDownMeansAPIGDown(t *testing.T) {
 	defer iamDown.Close()
 	cfg.IAMEndpoint = iamDown.URL
 
-	reg := prometheus.NewRegistry()
-	m := collector.NewMetrics()
-	reg.MustRegister(m)
-	ex := newExporter(log.NewNopLogger(), m, reg, func() (*config.Config, error) { return cfg, nil }, 500*time.Millisecond)
-	if err := ex.reload(); err != nil {
-		t.Fatal(err)
-	}
-	mux, err := ex.routes("/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
+	srv := serveConfig(t, log.NewNopLogger(), cfg)
 	body := fetch(t, srv.URL+"/metrics")
 	for _, want := range []string{
 		`apig_up{project_id="0a1b2c3d4e5f60718293a4b5c6d7e8f9"} 0`,

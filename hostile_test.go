@@ -12,11 +12,9 @@ import (
 	"time"
 
 	"github.com/go-kit/log"
-	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/goleak"
 
 	"github.com/apig-exporter/apig_exporter/apig/apigtest"
-	"github.com/apig-exporter/apig_exporter/collector"
 	"github.com/apig-exporter/apig_exporter/config"
 )
 
@@ -58,21 +56,8 @@ type liveExporter struct {
 func newLiveExporter(t *testing.T, configFile string) (*liveExporter, error) {
 	t.Helper()
 	logs := &lockedBuffer{}
-	metrics := collector.NewMetrics()
-	registry := prometheus.NewRegistry()
-	registry.MustRegister(metrics)
-	ex := newExporter(log.NewLogfmtLogger(logs), metrics, registry,
-		func() (*config.Config, error) { return config.Load(configFile) }, 500*time.Millisecond)
-	t.Cleanup(func() {
-		if s := ex.current.Load(); s != nil {
-			s.client.CloseIdleConnections()
-		}
-	})
-	mux, err := ex.routes("/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &liveExporter{exporter: ex, logs: logs, mux: mux}, ex.reload()
+	ex, mux, err := wireExporter(t, log.NewLogfmtLogger(logs), func() (*config.Config, error) { return config.Load(configFile) })
+	return &liveExporter{exporter: ex, logs: logs, mux: mux}, err
 }
 
 // get serves one request and returns the status and body.

@@ -13,11 +13,9 @@ import (
 	"time"
 
 	"github.com/go-kit/log"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
-	"github.com/apig-exporter/apig_exporter/collector"
 	"github.com/apig-exporter/apig_exporter/config"
 )
 
@@ -51,14 +49,7 @@ func demoExporter(t *testing.T) (*exporter, http.Handler) {
 		t.Fatal(err)
 	}
 	t.Cleanup(fake.Close)
-	reg := prometheus.NewRegistry()
-	m := collector.NewMetrics()
-	reg.MustRegister(m)
-	ex := newExporter(log.NewNopLogger(), m, reg, func() (*config.Config, error) { return cfg, nil }, 500*time.Millisecond)
-	if err := ex.reload(); err != nil {
-		t.Fatal(err)
-	}
-	mux, err := ex.routes("/metrics")
+	ex, mux, err := wireExporter(t, log.NewNopLogger(), func() (*config.Config, error) { return cfg, nil })
 	if err != nil {
 		t.Fatal(err)
 	}

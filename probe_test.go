@@ -9,11 +9,9 @@ import (
 	"time"
 
 	"github.com/go-kit/log"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/apig-exporter/apig_exporter/apig/apigtest"
-	"github.com/apig-exporter/apig_exporter/collector"
 	"github.com/apig-exporter/apig_exporter/config"
 )
 
@@ -35,20 +33,7 @@ func testExporter(t *testing.T, fake *apigtest.Server) *httptest.Server {
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	metrics := collector.NewMetrics()
-	registry := prometheus.NewRegistry()
-	registry.MustRegister(metrics)
-	ex := newExporter(log.NewNopLogger(), metrics, registry, func() (*config.Config, error) { return cfg, nil }, 0)
-	if err := ex.reload(); err != nil {
-		t.Fatal(err)
-	}
-	mux, err := ex.routes("/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return srv
+	return serveConfig(t, log.NewNopLogger(), cfg)
 }
 
 func TestProbe(t *testing.T) {

@@ -12,11 +12,9 @@ import (
 	"time"
 
 	"github.com/go-kit/log"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/apig-exporter/apig_exporter/apig/apigtest"
-	"github.com/apig-exporter/apig_exporter/collector"
 	"github.com/apig-exporter/apig_exporter/config"
 )
 
@@ -36,13 +34,7 @@ func TestReload(t *testing.T) {
 	}
 	writeFile(t, file, good("gw1"))
 
-	reg := prometheus.NewRegistry()
-	m := collector.NewMetrics()
-	ex := newExporter(log.NewNopLogger(), m, reg, func() (*config.Config, error) { return config.Load(file) }, 0)
-	if err := ex.reload(); err != nil {
-		t.Fatal(err)
-	}
-	mux, err := ex.routes("/metrics")
+	ex, mux, err := wireExporter(t, log.NewNopLogger(), func() (*config.Config, error) { return config.Load(file) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,16 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/apig-exporter/apig_exporter/collector"
 	"github.com/apig-exporter/apig_exporter/config"
 )
 
@@ -130,19 +125,7 @@ func TestNoSecretWrittenOrServed(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				reg := prometheus.NewRegistry()
-				m := collector.NewMetrics()
-				reg.MustRegister(m)
-				ex := newExporter(logger, m, reg, func() (*config.Config, error) { return cfg, nil }, 500*time.Millisecond)
-				if err := ex.reload(); err != nil {
-					t.Fatal(err)
-				}
-				mux, err := ex.routes("/metrics")
-				if err != nil {
-					t.Fatal(err)
-				}
-				srv := httptest.NewServer(mux)
-				defer srv.Close()
+				srv := serveConfig(t, logger, cfg)
 
 				served := map[string]string{}
 				for _, path := range []string{"/metrics", "/metrics", "/", "/-/ready", "/-/healthy"} {

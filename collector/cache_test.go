@@ -28,7 +28,7 @@ func TestSettledAnswersAreReusedForTheTTL(t *testing.T) {
 		{"just before the TTL: still cached", defaultTestTTL - time.Minute - time.Second, 1},
 		{"at the TTL: settled answers are asked again", time.Second, 3},
 	} {
-		r.clock.Add(step.advance)
+		r.clock.Advance(step.advance)
 		r.scrape(t, `
 # HELP apig_instance_creation_status Creation status as a state set: 1 for the current status (creating, success, failed, or an unknown value as sent), 0 for the others. Settled results may be up to cache.settled_ttl old.
 # TYPE apig_instance_creation_status gauge

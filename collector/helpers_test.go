@@ -3,7 +3,6 @@ package collector
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,32 +16,12 @@ import (
 // testNow is the fixed clock of the collectors under test.
 var testNow = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 
-// fakeClock is a settable clock for the cache.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{t: testNow} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // rig is a Source on a started fake APIG, with its metrics.
 type rig struct {
 	fake    *apigtest.Server
 	client  *apig.Client
 	metrics *Metrics
-	clock   *fakeClock
+	clock   *apigtest.Clock
 	source  *Source
 	limiter *apig.Limiter
 }
@@ -51,7 +30,7 @@ func newRig(t *testing.T, fake *apigtest.Server) *rig {
 	t.Helper()
 	fake.Start()
 	t.Cleanup(fake.Close)
-	r := &rig{fake: fake, metrics: NewMetrics(), clock: newFakeClock(), limiter: apig.NewLimiter(16)}
+	r := &rig{fake: fake, metrics: NewMetrics(), clock: apigtest.NewClock(testNow), limiter: apig.NewLimiter(16)}
 	r.metrics.SetLimiter(r.limiter)
 	c, err := apig.NewClient(apig.Options{
 		Auth:     apig.StaticToken{Token: apig.StaticSecret("t")},

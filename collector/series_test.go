@@ -44,7 +44,7 @@ apig_instance_info{instance_id="gw1",instance_name="` + name + `",project_id="p1
 		t.Error("series for the old name still served")
 	}
 
-	r.clock.Add(2 * time.Hour) // the answer expires; a new one is asked for
+	r.clock.Advance(2 * time.Hour) // the answer expires; a new one is asked for
 	r.scrape(t, info("after", "Frozen"), "apig_instance_info")
 	if fresh, ok := r.source.cache.get(key, r.clock.Now()); !ok || fresh == p {
 		t.Error("expired answer not replaced")

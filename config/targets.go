@@ -12,11 +12,7 @@ func (c *Config) APIGEndpointFor(p Project) string {
 	if c.APIGEndpoint != "" {
 		return strings.TrimRight(c.APIGEndpoint, "/")
 	}
-	region := p.Region
-	if region == "" {
-		region = c.Region
-	}
-	return apig.APIGEndpoint(region)
+	return apig.APIGEndpoint(c.regionOf(p))
 }
 
 // IAMEndpointFor is the IAM endpoint for a project, by the same rules.
@@ -24,9 +20,13 @@ func (c *Config) IAMEndpointFor(p Project) string {
 	if c.IAMEndpoint != "" {
 		return strings.TrimRight(c.IAMEndpoint, "/")
 	}
-	region := p.Region
-	if region == "" {
-		region = c.Region
+	return apig.IAMEndpoint(c.regionOf(p))
+}
+
+// regionOf is the project's own region, else the top-level one.
+func (c *Config) regionOf(p Project) string {
+	if p.Region != "" {
+		return p.Region
 	}
-	return apig.IAMEndpoint(region)
+	return c.Region
 }
