@@ -111,6 +111,8 @@ func TestEnvironmentPrecedence(t *testing.T) {
 		wantProject string
 		wantRegion  string
 		wantSource  string
+		// wantDiscover is whether the first project discovers its gateways.
+		wantDiscover bool
 	}{
 		{
 			name: "SDK variables give AK/SK, project and nothing else",
@@ -161,10 +163,11 @@ func TestEnvironmentPrecedence(t *testing.T) {
 			wantErr: "auth: no credentials",
 		},
 		{
-			name:    "project from the environment still needs its gateways listed",
-			file:    "region: cn-north-4\nauth: {token: x}\n",
-			env:     map[string]string{"HUAWEICLOUD_SDK_PROJECT_ID": "p-env"},
-			wantErr: "projects[0].instances: empty",
+			name:        "a project only the environment names discovers its gateways",
+			file:        "region: cn-north-4\nauth: {token: x}\n",
+			env:         map[string]string{"HUAWEICLOUD_SDK_PROJECT_ID": "p-env"},
+			wantMode:    ModeToken,
+			wantProject: "p-env", wantRegion: "cn-north-4", wantDiscover: true,
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -202,6 +205,9 @@ func TestEnvironmentPrecedence(t *testing.T) {
 			}
 			if c.Projects[0].ID != tc.wantProject || c.Region != tc.wantRegion {
 				t.Errorf("project %q region %q, want %q %q", c.Projects[0].ID, c.Region, tc.wantProject, tc.wantRegion)
+			}
+			if got := c.Projects[0].Discovery.Discover; got != tc.wantDiscover {
+				t.Errorf("discover = %v, want %v", got, tc.wantDiscover)
 			}
 		})
 	}

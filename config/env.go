@@ -17,8 +17,9 @@ var (
 )
 
 // FromEnvironment fills in what the file left out: AK/SK credentials when
-// auth names no mode, the project ID when no project is listed (or the one
-// listed has no id), and the region when none is set at the top level. The
+// auth names no mode, the project ID when no project is listed (then with
+// discovery on) or the one listed has no id, and the region when none is
+// set at the top level. The
 // file always wins; lookup is os.LookupEnv outside tests.
 func (c *Config) FromEnvironment(lookup func(string) (string, bool)) error {
 	get := func(name string) string {
@@ -49,7 +50,9 @@ func (c *Config) FromEnvironment(lookup func(string) (string, bool)) error {
 	if id := first(get, projectVars); id != "" {
 		switch {
 		case len(c.Projects) == 0:
-			c.Projects = []Project{{ID: id}}
+			// A project named only by the environment has no gateways
+			// listed, so watch every gateway it has.
+			c.Projects = []Project{{ID: id, Discovery: Discovery{Discover: true}}}
 		case len(c.Projects) == 1 && c.Projects[0].ID == "":
 			c.Projects[0].ID = id
 		}
