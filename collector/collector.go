@@ -239,10 +239,10 @@ func gatewaySeries(t Target, r result, now time.Time) []prometheus.Metric {
 	known := false
 	for _, s := range knownStatuses {
 		known = known || s == p.Status
-		add(statusDesc, boolValue(s == p.Status), pair("status", s))
+		add(statusDesc, boolValue(s == p.Status), statusPair(s))
 	}
 	if !known {
-		add(statusDesc, 1, pair("status", p.Status))
+		add(statusDesc, 1, statusPair(p.Status))
 	}
 	if p.ErrorCode != "" {
 		add(errorInfoDesc, 1, pair("error_code", p.ErrorCode))

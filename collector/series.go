@@ -38,6 +38,24 @@ func newLabelSet(projectID, instanceID string) labelSet {
 
 func pair(name, value string) *dto.LabelPair { return &dto.LabelPair{Name: &name, Value: &value} }
 
+// statePairs are the status pairs of the state set, the same for every
+// gateway; sharing them saves three pairs per gateway.
+var statePairs = func() map[string]*dto.LabelPair {
+	m := map[string]*dto.LabelPair{}
+	for _, s := range knownStatuses {
+		m[s] = pair("status", s)
+	}
+	return m
+}()
+
+// statusPair is the status label pair for s, shared when s is a known state.
+func statusPair(s string) *dto.LabelPair {
+	if p, ok := statePairs[s]; ok {
+		return p
+	}
+	return pair("status", s)
+}
+
 // with returns the base pairs plus extra ones, sorted by name.
 func (l labelSet) with(extra ...*dto.LabelPair) []*dto.LabelPair {
 	if len(extra) == 0 {
