@@ -1,6 +1,7 @@
 package apig
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -178,7 +179,7 @@ func (c *Client) attempt(ctx context.Context, cl call) ([]byte, *http.Request, e
 	}
 	var rd io.Reader
 	if cl.body != nil {
-		rd = strings.NewReader(string(cl.body))
+		rd = bytes.NewReader(cl.body)
 	}
 	req, err := http.NewRequestWithContext(ctx, cl.method, u, rd)
 	if err != nil {
