@@ -14,6 +14,7 @@ import (
 	"github.com/go-kit/log"
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
+	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
 
 	"github.com/apig-exporter/apig_exporter/apig"
 	"github.com/apig-exporter/apig_exporter/collector"
@@ -62,6 +63,19 @@ func newExporter(logger log.Logger, metrics *collector.Metrics, registry *promet
 	registry.MustRegister(ex.reloadOK, ex.reloadTimestamp)
 	metrics.SetLimiter(ex.limiter)
 	return ex
+}
+
+// newRegistry holds the series that outlive a scrape: build info, Go and
+// process metrics, and the API counters.
+func newRegistry(metrics *collector.Metrics) *prometheus.Registry {
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(
+		versioncollector.NewCollector("apig_exporter"),
+		prometheus.NewGoCollector(),
+		prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}),
+		metrics,
+	)
+	return registry
 }
 
 // reload loads the configuration and swaps it in only if it is good; a bad

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/go-kit/log"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/apig-exporter/apig_exporter/collector"
 	"github.com/apig-exporter/apig_exporter/config"
@@ -19,9 +18,7 @@ import (
 func wireExporter(t *testing.T, logger log.Logger, load func() (*config.Config, error)) (*exporter, *http.ServeMux, error) {
 	t.Helper()
 	metrics := collector.NewMetrics()
-	registry := prometheus.NewRegistry()
-	registry.MustRegister(metrics)
-	ex := newExporter(logger, metrics, registry, load, 500*time.Millisecond)
+	ex := newExporter(logger, metrics, newRegistry(metrics), load, 500*time.Millisecond)
 	t.Cleanup(func() {
 		if s := ex.current.Load(); s != nil {
 			s.client.CloseIdleConnections()

@@ -14,8 +14,6 @@ import (
 
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/go-kit/log/level"
-	"github.com/prometheus/client_golang/prometheus"
-	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
 	"github.com/prometheus/common/version"
 	"github.com/prometheus/exporter-toolkit/web"
 	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
@@ -97,14 +95,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 
 	metrics := collector.NewMetrics()
-	registry := prometheus.NewRegistry()
-	registry.MustRegister(
-		versioncollector.NewCollector("apig_exporter"),
-		prometheus.NewGoCollector(),
-		prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}),
-		metrics,
-	)
-	ex := newExporter(logger, metrics, registry, loadConfig, *timeoutShave)
+	ex := newExporter(logger, metrics, newRegistry(metrics), loadConfig, *timeoutShave)
 	if err := ex.reload(); err != nil {
 		level.Error(logger).Log("msg", "cannot load configuration", "file", *configFile, "err", err)
 		return 1

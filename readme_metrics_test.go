@@ -1,0 +1,50 @@
+package main
+
+import (
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+// The README's metric tables are the user's reference: every apig_ family
+// the demo serves is listed there with its type and its HELP text word for
+// word, and the tables list nothing the exporter does not serve.
+func TestREADMEDocumentsEveryMetric(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, h := demoExporter(t)
+	code, body := get(t, h, "/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("/metrics: %d", code)
+	}
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := map[string]bool{}
+	for name, mf := range families {
+		if !strings.HasPrefix(name, "apig_") {
+			continue
+		}
+		served[name] = true
+		typ := strings.ToLower(mf.GetType().String())
+		help := strings.ReplaceAll(mf.GetHelp(), "|", `\|`)
+		row := regexp.MustCompile("(?m)^\\| `" + regexp.QuoteMeta(name) + "` \\| " + typ + " \\| [^|]* \\| " + regexp.QuoteMeta(help) + " \\|$")
+		if !row.Match(readme) {
+			t.Errorf("README has no row for %s (%s) with HELP %q", name, typ, mf.GetHelp())
+		}
+	}
+	for _, m := range regexp.MustCompile("(?m)^\\| `(apig_[a-z_]+)` \\| (?:gauge|counter|histogram|summary) \\|").FindAllSubmatch(readme, -1) {
+		if !served[string(m[1])] {
+			t.Errorf("README lists %s, which the exporter does not serve", m[1])
+		}
+	}
+}
