@@ -191,4 +191,30 @@ log "promtool check metrics: ok ($(grep -c '^apig_' "$tmp/metrics.txt") apig_ se
 log "checking the dashboard against Prometheus"
 timeout "$(remaining)" mixin/check-dashboard.sh --prometheus "$prom_url" --metrics "$exporter_url/metrics"
 
+# 9. The README's example queries parse and, on the demo, each finds something.
+readme_queries() {
+  python3 - "$prom_url" <<'PY'
+import json, re, sys, urllib.parse, urllib.request
+text = open("README.md").read()
+block = re.search(r"```promql\n(.*?)```", text, re.S).group(1)
+queries = [q.strip() for q in re.split(r"^#.*$", block, flags=re.M) if q.strip()]
+bad = 0
+for q in queries:
+    url = sys.argv[1] + "/api/v1/query?" + urllib.parse.urlencode({"query": q})
+    try:
+        result = json.load(urllib.request.urlopen(url, timeout=5))["data"]["result"]
+    except Exception as e:
+        print(f"bad  {q!r}: {e}")
+        bad += 1
+        continue
+    if not result:
+        print(f"empty {q!r}")
+        bad += 1
+print(f"README queries: {len(queries)}, {bad} failing")
+sys.exit(1 if bad or not queries else 0)
+PY
+}
+wait_for "README example queries answer" readme_queries
+readme_queries | sed 's/^/e2e        /'
+
 log "PASS"
