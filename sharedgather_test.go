@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -89,3 +91,35 @@ func TestGatherShareContextEndsAtDeadline(t *testing.T) {
 }
 
 func errorsIsDeadline(err error) bool { return errors.Is(err, context.DeadlineExceeded) }
+
+// Concurrent scrapes in different formats encode the same shared families
+// at once; the race detector would see any write to them.
+func TestSharedGatherEncodesConcurrently(t *testing.T) {
+	_, h := demoExporter(t)
+	accepts := []string{
+		"text/plain;version=0.0.4",
+		"application/openmetrics-text;version=1.0.0",
+		"application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited",
+		"",
+	}
+	var wg sync.WaitGroup
+	codes := make([]int, 4*len(accepts))
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+			r.Header.Set("Accept", accepts[i%len(accepts)])
+			r.Header.Set("Accept-Encoding", "gzip")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			codes[i] = rec.Code
+		}()
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if c != http.StatusOK {
+			t.Errorf("scrape %d (%q): HTTP %d", i, accepts[i%len(accepts)], c)
+		}
+	}
+}
