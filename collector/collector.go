@@ -92,6 +92,20 @@ type result struct {
 	skipped bool
 }
 
+// authorised reports whether the result shows APIG answering with the
+// project's credentials accepted: an answer (from the cache or the API)
+// or any error answer other than 401 and 403.
+func (r result) authorised() bool {
+	if r.skipped {
+		return false
+	}
+	if r.err == nil {
+		return true
+	}
+	e, ok := apig.AsError(r.err)
+	return ok && e.Reached() && !e.Unauthorized() && !e.Forbidden()
+}
+
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	start := time.Now()
 	targets := c.targets
@@ -109,24 +123,15 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	results := c.fetchAll(targets)
 	now := c.now()
 
-	answered := map[string]bool{} // project -> some progress call reached APIG
+	answered := map[string]bool{} // project -> APIG took its credentials at least once
 	skipped := 0
 	for i, t := range targets {
 		r := results[i]
 		c.emitGateway(ch, t, r, now)
+		answered[t.Project.ID] = answered[t.Project.ID] || r.authorised()
 		if r.skipped {
 			skipped++
-			if _, seen := answered[t.Project.ID]; !seen {
-				answered[t.Project.ID] = false
-			}
 			continue
-		}
-		if r.err == nil {
-			answered[t.Project.ID] = true
-		} else if e, isAPI := apig.AsError(r.err); isAPI && e.Reached() && !e.Unauthorized() && !e.Forbidden() {
-			answered[t.Project.ID] = true
-		} else if _, seen := answered[t.Project.ID]; !seen {
-			answered[t.Project.ID] = false
 		}
 		c.logOutcome(t, r)
 	}
@@ -137,8 +142,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 			"skipped", skipped, "gateways", len(targets), "err", context.Cause(c.ctx))
 	}
 	for id, ok := range answered {
-		_, listed := projects[id]
-		projects[id] = ok && (!listed || listErr[id] == nil)
+		projects[id] = ok && listErr[id] == nil
 	}
 	for id, ok := range projects {
 		ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, boolValue(ok), id)
