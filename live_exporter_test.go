@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +14,7 @@ import (
 
 	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 	"github.com/apig-exporter/apig_exporter/config"
+	"github.com/apig-exporter/apig_exporter/internal/testlog"
 )
 
 func TestMain(m *testing.M) {
@@ -49,13 +48,13 @@ func goodConfig(endpoint, extra string) string {
 // the listener, logging into logs at debug level.
 type liveExporter struct {
 	*exporter
-	logs *lockedBuffer
+	logs *testlog.Buffer
 	mux  *http.ServeMux
 }
 
 func newLiveExporter(t *testing.T, configFile string) (*liveExporter, error) {
 	t.Helper()
-	logs := &lockedBuffer{}
+	logs := &testlog.Buffer{}
 	ex, mux, err := wireExporter(t, log.NewLogfmtLogger(logs), func() (*config.Config, error) { return config.Load(configFile) })
 	return &liveExporter{exporter: ex, logs: logs, mux: mux}, err
 }
@@ -76,23 +75,6 @@ func hasLine(exposition, line string) bool {
 		}
 	}
 	return false
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // badConfigFiles are config/testdata/bad/*.yml, relative to config/.

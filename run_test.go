@@ -5,6 +5,8 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+
+	"github.com/apig-exporter/apig_exporter/internal/testlog"
 )
 
 var listenAddress = regexp.MustCompile(`address=(127\.0\.0\.1:[0-9]+)`)
@@ -12,7 +14,7 @@ var listenAddress = regexp.MustCompile(`address=(127\.0\.0\.1:[0-9]+)`)
 // addrWatcher is run()'s stderr: it keeps the log and hands over the
 // address the web server listens on as soon as it is logged.
 type addrWatcher struct {
-	lockedBuffer
+	testlog.Buffer
 	once sync.Once
 	addr chan string
 }
@@ -21,14 +23,14 @@ func (w *addrWatcher) Write(p []byte) (int, error) {
 	if m := listenAddress.FindSubmatch(p); m != nil {
 		w.once.Do(func() { w.addr <- string(m[1]) })
 	}
-	return w.lockedBuffer.Write(p)
+	return w.Buffer.Write(p)
 }
 
 // running is run() started in the background on a loopback port.
 type running struct {
 	addr   string
 	stderr *addrWatcher
-	stdout *lockedBuffer
+	stdout *testlog.Buffer
 	done   chan int
 }
 
@@ -36,7 +38,7 @@ type running struct {
 // returns once it listens. Stop it with stop.
 func startRun(t *testing.T, args ...string) *running {
 	t.Helper()
-	r := &running{stderr: &addrWatcher{addr: make(chan string, 1)}, stdout: &lockedBuffer{}, done: make(chan int, 1)}
+	r := &running{stderr: &addrWatcher{addr: make(chan string, 1)}, stdout: &testlog.Buffer{}, done: make(chan int, 1)}
 	args = append(args, "--web.listen-address", "127.0.0.1:0")
 	go func() { r.done <- run(args, r.stdout, r.stderr) }()
 	select {

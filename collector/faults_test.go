@@ -103,7 +103,7 @@ func TestFaultMatrix(t *testing.T) {
 			if !slices.Contains(wantSubject, `apig_instance_scrape_success{instance_id="`+subjectID+`",project_id="`+w.subject.Project.ID+`"} 1`) {
 				t.Fatalf("subject not healthy before the fault:\n%s", strings.Join(wantSubject, "\n"))
 			}
-			w.logs.take("")
+			w.logs.Take("")
 
 			w.breakSubject(f)
 			errLabels := map[string]string{"operation": "progress", "error_code": f.code}
@@ -130,7 +130,7 @@ func TestFaultMatrix(t *testing.T) {
 						t.Errorf("scrape %d: apig_up for the unreachable project = %v, want 0", i, got)
 					}
 				}
-				lines := w.logs.take(subjectID)
+				lines := w.logs.Take(subjectID)
 				if i == 1 && len(lines) > 0 {
 					t.Logf("logged: %s", lines[0])
 				}
@@ -150,7 +150,7 @@ func TestFaultMatrix(t *testing.T) {
 			if got := healed.otherGateways(subjectID); !slices.Equal(got, wantOthers) {
 				t.Errorf("after the fault cleared, healthy gateways changed:\n%s", strings.Join(got, "\n"))
 			}
-			if lines := w.logs.take(subjectID); len(lines) != 1 || !strings.Contains(lines[0], `msg="gateway scrape recovered"`) {
+			if lines := w.logs.Take(subjectID); len(lines) != 1 || !strings.Contains(lines[0], `msg="gateway scrape recovered"`) {
 				t.Errorf("recovery logged %d lines, want one:\n%s", len(lines), strings.Join(lines, "\n"))
 			}
 		})

@@ -1,7 +1,6 @@
 package collector_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"fmt"
@@ -13,7 +12,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,6 +24,7 @@ import (
 	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 	"github.com/apig-exporter/apig_exporter/collector"
 	"github.com/apig-exporter/apig_exporter/internal/testcert"
+	"github.com/apig-exporter/apig_exporter/internal/testlog"
 	"github.com/apig-exporter/apig_exporter/internal/testnet"
 )
 
@@ -68,7 +67,7 @@ type world struct {
 	http        *http.Client
 	metrics     *collector.Metrics
 	registry    *prometheus.Registry
-	logs        *syncBuffer
+	logs        *testlog.Buffer
 	logger      kitlog.Logger
 	targets     []collector.Target
 	subject     collector.Target
@@ -80,7 +79,7 @@ type world struct {
 // onEdge is set, else among the healthy gateways.
 func newWorld(t *testing.T, onEdge bool, callLimit time.Duration) *world {
 	t.Helper()
-	w := &world{t: t, ca: testcert.NewCA(t, "apig test CA"), dialer: &testnet.Dialer{}, logs: &syncBuffer{}, callLimit: callLimit, concurrency: 8}
+	w := &world{t: t, ca: testcert.NewCA(t, "apig test CA"), dialer: &testnet.Dialer{}, logs: &testlog.Buffer{}, callLimit: callLimit, concurrency: 8}
 	project := mainProject
 	if onEdge {
 		project = edgeProject
@@ -229,32 +228,6 @@ func (fs families) value(name string, labels map[string]string) float64 {
 		}
 	}
 	return 0
-}
-
-// syncBuffer is a log sink safe for concurrent writers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// take returns the lines logged since the last take that mention s.
-func (b *syncBuffer) take(s string) []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out []string
-	for _, l := range strings.Split(b.buf.String(), "\n") {
-		if l != "" && strings.Contains(l, s) {
-			out = append(out, l)
-		}
-	}
-	b.buf.Reset()
-	return out
 }
 
 // closedAddr is a 127.0.0.1 address where nothing listens: dialling it
