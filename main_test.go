@@ -2,112 +2,66 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/go-kit/log"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
+	"go.uber.org/goleak"
 
+	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 	"github.com/apig-exporter/apig_exporter/config"
 )
 
-func TestScrapeTimeout(t *testing.T) {
-	for _, tc := range []struct {
-		header string
-		want   time.Duration
-	}{
-		{"", defaultScrapeTimeout},
-		{"10", 9500 * time.Millisecond},
-		{"2.5", 2 * time.Second},
-		{"0.4", 200 * time.Millisecond},
-		{"soon", defaultScrapeTimeout},
-		{"-3", defaultScrapeTimeout},
-	} {
-		r := httptest.NewRequest(http.MethodGet, "/metrics", nil)
-		if tc.header != "" {
-			r.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", tc.header)
-		}
-		if got := scrapeTimeout(r, 500*time.Millisecond); got != tc.want {
-			t.Errorf("header %q: %v, want %v", tc.header, got, tc.want)
-		}
-	}
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
 }
 
-// demoExporter serves the demo's fake APIG through the real handlers.
-func demoExporter(t *testing.T) (*exporter, http.Handler) {
+const (
+	testProject = "0123456789abcdef0123456789abcdef"
+	testGateway = "eddc4d25480b4cd6b512f270a1b8b341"
+	testToken   = "tok-9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+)
+
+// startFake serves one created gateway that answers only testToken.
+func startFake(t *testing.T) *apigtest.Server {
 	t.Helper()
-	fake, cfg, err := startDemo(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	fake := apigtest.New(apigtest.Gateway{ProjectID: testProject, ID: testGateway, Name: "prod-gateway",
+		Progress: apigtest.Succeeded(time.Now().Add(-time.Hour), time.Now().Add(-55*time.Minute))})
+	fake.Authenticate = apigtest.TokenAuth(func() string { return testToken })
+	fake.Start()
 	t.Cleanup(fake.Close)
-	ex, mux, err := wireExporter(t, log.NewNopLogger(), func() (*config.Config, error) { return cfg, nil })
+	return fake
+}
+
+// goodConfig watches testGateway at endpoint with testToken.
+func goodConfig(endpoint, extra string) string {
+	return "apig_endpoint: " + endpoint + "\nauth:\n  token: " + testToken + "\nprojects:\n  - id: " + testProject +
+		"\n    instances:\n      - id: " + testGateway + "\n        name: prod-gateway\n" + extra
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func httpGet(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ex, mux
-}
-
-func get(t *testing.T, h http.Handler, path string) (int, string) {
-	t.Helper()
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
-	return rec.Code, rec.Body.String()
-}
-
-func TestDemoServesEverySeries(t *testing.T) {
-	_, h := demoExporter(t)
-	code, body := get(t, h, "/metrics")
-	if code != http.StatusOK {
-		t.Fatalf("status %d: %s", code, body)
-	}
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(strings.NewReader(body))
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatalf("exposition does not parse: %v", err)
+		t.Fatal(err)
 	}
-	for _, name := range []string{
-		"apig_instance_creation_progress_ratio", "apig_instance_creation_status",
-		"apig_instance_creation_start_timestamp_seconds", "apig_instance_creation_end_timestamp_seconds",
-		"apig_instance_creation_duration_seconds", "apig_instance_creation_error_info",
-		"apig_instance_scrape_success", "apig_instance_info", "apig_creation_failures_total",
-		"apig_api_errors_total", "apig_api_requests_total", "apig_api_request_duration_seconds",
-		"apig_up", "apig_scrape_duration_seconds",
-		"apig_exporter_config_last_reload_successful", "apig_exporter_config_last_reload_success_timestamp_seconds",
-	} {
-		if _, ok := families[name]; !ok {
-			t.Errorf("demo /metrics lacks %s", name)
-		}
-	}
-	for _, code := range []string{"APIC.9218", "APIC.9219", "APIC.9206"} {
-		if !strings.Contains(body, `apig_instance_creation_error_info{error_code="`+code+`"`) {
-			t.Errorf("demo has no gateway failed with %s", code)
-		}
-	}
-	if !strings.Contains(body, `apig_api_errors_total{error_code="APIC.7302",operation="progress"} 1`) {
-		t.Error("demo has no gateway answering 404 APIC.7302")
-	}
-	if !strings.Contains(body, `status="creating"} 1`) {
-		t.Error("demo has no gateway being created")
-	}
-}
-
-func TestHealthReadyAndLanding(t *testing.T) {
-	_, h := demoExporter(t)
-	for path, want := range map[string]string{"/-/healthy": "Healthy", "/-/ready": "Ready", "/": `href="/metrics"`} {
-		code, body := get(t, h, path)
-		if code != http.StatusOK || !strings.Contains(body, want) {
-			t.Errorf("%s: %d %q, want 200 containing %q", path, code, body, want)
-		}
-	}
+	return resp.StatusCode, string(b)
 }
 
 func TestConfigCheck(t *testing.T) {
@@ -117,41 +71,136 @@ func TestConfigCheck(t *testing.T) {
 	writeFile(t, good, "region: ap-southeast-1\nauth: {token: hunter2-token}\nprojects: [{id: p1, instances: [{id: i1}]}]\n")
 	writeFile(t, bad, "region: ap-southeast-1\nauth: {token: hunter2-token}\nprojects: [{id: p1, instances: [{id: i1}, {id: i1}]}]\nconcurrency: 0\n")
 	for _, tc := range []struct {
+		name     string
 		file     string
 		wantCode int
 		wantOut  string
 	}{
-		{good, 0, "configuration is valid"},
-		{bad, 1, "projects[0].instances[1].id: gateway i1 is listed twice"},
-		{bad, 1, "concurrency: 0 is out of range"},
-		{filepath.Join(dir, "missing.yml"), 1, "no such file or directory"},
+		{"valid", good, 0, "configuration is valid"},
+		{"duplicate gateway", bad, 1, "projects[0].instances[1].id: gateway i1 is listed twice"},
+		{"every problem is listed", bad, 1, "concurrency: 0 is out of range"},
+		{"missing file", filepath.Join(dir, "missing.yml"), 1, "no such file or directory"},
 	} {
-		var stdout, stderr bytes.Buffer
-		code := run([]string{"--config.file", tc.file, "--config.check"}, &stdout, &stderr)
-		out := stdout.String() + stderr.String()
-		if code != tc.wantCode || !strings.Contains(out, tc.wantOut) {
-			t.Errorf("--config.check %s: exit %d, output %q; want exit %d containing %q", filepath.Base(tc.file), code, out, tc.wantCode, tc.wantOut)
-		}
-		if strings.Contains(out, "hunter2") {
-			t.Errorf("--config.check printed the token: %q", out)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run([]string{"--config.file", tc.file, "--config.check"}, &stdout, &stderr)
+			out := stdout.String() + stderr.String()
+			if code != tc.wantCode || !strings.Contains(out, tc.wantOut) {
+				t.Errorf("exit %d, output %q; want exit %d containing %q", code, out, tc.wantCode, tc.wantOut)
+			}
+			if strings.Contains(out, "hunter2") {
+				t.Errorf("--config.check printed the token: %q", out)
+			}
+		})
 	}
 }
 
-func TestBadConfigRefusesToStart(t *testing.T) {
-	dir := t.TempDir()
-	bad := filepath.Join(dir, "bad.yml")
-	writeFile(t, bad, "region: ap-southeast-1\nauth: {}\nprojects: [{id: p1, instances: [{id: i1}]}]\n")
-	var stderr bytes.Buffer
-	code := run([]string{"--config.file", bad, "--web.listen-address", "127.0.0.1:0"}, io.Discard, &stderr)
-	if code == 0 || !strings.Contains(stderr.String(), "auth: no credentials") {
-		t.Errorf("exit %d, log %q; want non-zero naming auth", code, stderr.String())
+// TestBadConfigStopsStart pins that every broken configuration makes the
+// binary exit non-zero at start, saying why, and --config.check print the
+// error that config's own tests pin word for word.
+func TestBadConfigStopsStart(t *testing.T) {
+	files, err := filepath.Glob("config/testdata/bad/*.yml")
+	if err != nil || len(files) < 15 {
+		t.Fatalf("bad config files: %v (%d found)", err, len(files))
+	}
+	t.Chdir("config") // the files name paths relative to config/
+	for _, f := range files {
+		f = strings.TrimPrefix(f, "config/")
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			_, want := config.Load(f)
+			if want == nil {
+				t.Fatal("file loads without error")
+			}
+			var stdout, stderr bytes.Buffer
+			if code := run([]string{"--config.file", f, "--web.listen-address", "127.0.0.1:0"}, &stdout, &stderr); code == 0 {
+				t.Errorf("run exited 0")
+			}
+			if log := stderr.String(); !strings.Contains(log, "cannot load configuration") || !strings.Contains(log, firstLine(want.Error())) {
+				t.Errorf("start-up log does not say why:\n%s", log)
+			}
+
+			stdout.Reset()
+			stderr.Reset()
+			if code := run([]string{"--config.file", f, "--config.check"}, &stdout, &stderr); code != 1 {
+				t.Errorf("--config.check exited %d, want 1", code)
+			}
+			if got := stderr.String(); got != want.Error()+"\n" {
+				t.Errorf("--config.check printed:\n%s\nwant:\n%s", got, want)
+			}
+		})
 	}
 }
 
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	// logfmt quotes the value and escapes quotes inside it.
+	return strings.ReplaceAll(l, `"`, `\"`)
+}
+
+// TestDemoRuns starts the binary's --demo as the README's first command
+// does and finds the demo gateways on /metrics.
+func TestDemoRuns(t *testing.T) {
+	r := startRun(t, "--demo")
+	code, body := httpGet(t, "http://"+r.addr+"/metrics")
+	if code != http.StatusOK || !strings.Contains(body, `apig_instance_creation_error_info{error_code="APIC.9218"`) {
+		t.Errorf("--demo /metrics: %d without the demo's failed gateway:\n%.500s", code, body)
+	}
+	if code := r.stop(t); code != 0 {
+		t.Errorf("run exited %d after SIGTERM", code)
+	}
+}
+
+// TestShutdownCancelsCallsInFlight: SIGTERM while a scrape waits on a
+// gateway that never answers (request_timeout 60s) ends the call, the
+// scrape answers with the gateway marked failed, and run exits 0 without
+// waiting for the call's timeout.
+func TestShutdownCancelsCallsInFlight(t *testing.T) {
+	fake := startFake(t)
+	const hanging = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
+	asked := make(chan struct{}, 1)
+	fake.Put(apigtest.Gateway{ProjectID: testProject, ID: hanging, Handler: func(w http.ResponseWriter, r *http.Request) {
+		asked <- struct{}{}
+		<-r.Context().Done() // never answers; ends when the exporter hangs up
+	}})
+	file := filepath.Join(t.TempDir(), "apig_exporter.yml")
+	writeFile(t, file, goodConfig(fake.URL(), "      - id: "+hanging+"\nrequest_timeout: 60s\n"))
+	r := startRun(t, "--config.file", file)
+
+	type answer struct {
+		code int
+		body string
+	}
+	scraped := make(chan answer, 1)
+	go func() {
+		resp, err := http.Get("http://" + r.addr + "/metrics")
+		if err != nil {
+			scraped <- answer{body: err.Error()}
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		scraped <- answer{resp.StatusCode, string(b)}
+	}()
+	<-asked
+	exited := make(chan int, 1)
+	go func() { exited <- r.stop(t) }()
+
+	// The answer must come well before shutdownGrace, after which the
+	// server would stop waiting for it; the call itself would take 60 s.
+	select {
+	case a := <-scraped:
+		if a.code != http.StatusOK || !strings.Contains(a.body, `apig_instance_scrape_success{instance_id="`+hanging+`",project_id="`+testProject+`"} 0`) {
+			t.Errorf("the scrape in flight answered %d:\n%.2000s", a.code, a.body)
+		}
+	case <-time.After(shutdownGrace / 2):
+		t.Fatal("the scrape in flight did not answer promptly after SIGTERM")
+	}
+	select {
+	case code := <-exited:
+		if code != 0 {
+			t.Errorf("run exited %d after SIGTERM, want 0", code)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("run did not exit after SIGTERM")
 	}
 }

@@ -1,9 +1,8 @@
-package main
+package exporter
 
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,11 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/apig-exporter/apig_exporter/apig/apigtest"
-	"github.com/apig-exporter/apig_exporter/config"
 )
 
 func TestReload(t *testing.T) {
@@ -34,21 +31,14 @@ func TestReload(t *testing.T) {
 	}
 	writeFile(t, file, good("gw1"))
 
-	ex, mux, err := wireExporter(t, log.NewNopLogger(), func() (*config.Config, error) { return config.Load(file) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	post := func() (int, string) {
-		rec := httptest.NewRecorder()
-		mux.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/-/reload", nil))
-		return rec.Code, rec.Body.String()
-	}
+	te := mustExporter(t, fromFile(file))
+	post := func() (int, string) { return te.do(http.MethodPost, "/-/reload") }
 	gateways := func() int {
-		_, body := get(t, mux, "/metrics")
+		_, body := te.get("/metrics")
 		return strings.Count(body, "apig_instance_scrape_success{")
 	}
 
-	if code, _ := get(t, mux, "/-/reload"); code != http.StatusMethodNotAllowed {
+	if code, _ := te.get("/-/reload"); code != http.StatusMethodNotAllowed {
 		t.Errorf("GET /-/reload: %d, want 405", code)
 	}
 
@@ -68,7 +58,7 @@ func TestReload(t *testing.T) {
 	if n := gateways(); n != 2 {
 		t.Errorf("%d gateways after a bad reload, want the old 2", n)
 	}
-	if v := testutil.ToFloat64(ex.reloadOK); v != 0 {
+	if v := testutil.ToFloat64(te.reloadOK); v != 0 {
 		t.Errorf("last_reload_successful = %v after a bad reload, want 0", v)
 	}
 
@@ -77,12 +67,12 @@ func TestReload(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	hup := make(chan os.Signal)
 	done := make(chan struct{})
-	go func() { ex.reloadOn(ctx, hup); close(done) }()
+	go func() { te.ReloadOn(ctx, hup); close(done) }()
 	hup <- syscall.SIGHUP
 	hup <- syscall.SIGHUP // the first has been handled once this is taken
 	cancel()
 	<-done
-	if v := testutil.ToFloat64(ex.reloadOK); v != 1 || gateways() != 1 {
+	if v := testutil.ToFloat64(te.reloadOK); v != 1 || gateways() != 1 {
 		t.Errorf("after fix: successful=%v gateways=%d, want 1 and 1", v, gateways())
 	}
 }

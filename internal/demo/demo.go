@@ -1,7 +1,8 @@
-package main
+// Package demo runs the simulated APIG of --demo on loopback and gives the
+// configuration that watches it.
+package demo
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -14,24 +15,20 @@ import (
 	"github.com/apig-exporter/apig_exporter/config"
 )
 
-// demoServer is the simulated APIG behind --demo.
-type demoServer struct {
+// Server is the simulated APIG behind --demo.
+type Server struct {
 	srv *http.Server
 }
 
-func (d *demoServer) Close() { _ = d.srv.Close() }
+// Close stops the simulated APIG.
+func (d *Server) Close() { _ = d.srv.Close() }
 
-// startDemo is startDemoAuth with a static token.
-func startDemo(ctx context.Context) (*demoServer, *config.Config, error) {
-	return startDemoAuth(ctx, config.ModeToken)
-}
-
-// startDemoAuth serves the fake APIG with its demo gateways on a loopback
+// Start serves the fake APIG with its demo gateways on a loopback
 // port, requiring the given authentication mode, and returns a
 // configuration that watches them. Credentials are random: nothing real
 // ever is. In password mode the same server is a fake IAM too; in aksk
 // mode it verifies every signature and wants a security token.
-func startDemoAuth(_ context.Context, mode string) (*demoServer, *config.Config, error) {
+func Start(mode string) (*Server, *config.Config, error) {
 	fake := apigtest.New(apigtest.DemoGateways(time.Now())...)
 	fake.Latency.Store(int64(20 * time.Millisecond))
 
@@ -87,7 +84,7 @@ func startDemoAuth(_ context.Context, mode string) (*demoServer, *config.Config,
 		srv.Close()
 		return nil, nil, err
 	}
-	return &demoServer{srv: srv}, cfg, nil
+	return &Server{srv: srv}, cfg, nil
 }
 
 // randomToken is a random demo credential with a prefix.

@@ -1,4 +1,4 @@
-package main
+package exporter
 
 import (
 	"net/http"
@@ -9,18 +9,20 @@ import (
 
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/apig-exporter/apig_exporter/config"
 )
 
 // The README's metric tables are the user's reference: every apig_ family
 // the demo serves is listed there with its type and its HELP text word for
 // word, and the tables list nothing the exporter does not serve.
 func TestREADMEDocumentsEveryMetric(t *testing.T) {
-	readme, err := os.ReadFile("README.md")
+	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, h := demoExporter(t)
-	code, body := get(t, h, "/metrics")
+	te, _ := demoExporter(t, config.ModeToken)
+	code, body := te.get("/metrics")
 	if code != http.StatusOK {
 		t.Fatalf("/metrics: %d", code)
 	}

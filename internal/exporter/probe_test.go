@@ -1,39 +1,31 @@
-package main
+package exporter
 
 import (
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/apig-exporter/apig_exporter/apig/apigtest"
-	"github.com/apig-exporter/apig_exporter/config"
 )
 
-// testExporter serves the exporter's routes for a config watching the
-// given fake; projects p1 (one configured gateway) and p2 (discovering).
-func testExporter(t *testing.T, fake *apigtest.Server) *httptest.Server {
+// probeExporter serves the exporter for a config watching the given fake:
+// project p1 with one configured gateway, and p2 discovering.
+func probeExporter(t *testing.T, fake *apigtest.Server) string {
 	t.Helper()
-	cfg := &config.Config{
-		APIGEndpoint:   fake.URL(),
-		Auth:           config.Auth{Token: "t"},
-		Concurrency:    4,
-		RequestTimeout: config.Duration(5 * time.Second),
-		Cache:          config.Cache{SettledTTL: config.Duration(config.DefaultSettledTTL)},
-		Projects: []config.Project{
-			{ID: "p1", Instances: []config.Instance{{ID: "gw1", Name: "configured-name"}}},
-			{ID: "p2", Discovery: config.Discovery{Discover: true}},
-		},
-	}
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	return serveConfig(t, log.NewNopLogger(), cfg)
+	return mustExporter(t, fromFile(configFile(t, "apig_endpoint: "+fake.URL()+`
+auth: {token: t}
+concurrency: 4
+request_timeout: 5s
+projects:
+  - id: p1
+    instances: [{id: gw1, name: configured-name}]
+  - id: p2
+    discover: true
+`))).serve(t)
 }
 
 func TestProbe(t *testing.T) {
@@ -43,7 +35,7 @@ func TestProbe(t *testing.T) {
 		apigtest.Gateway{ProjectID: "p1", ID: "unconfigured", Name: "u", Progress: apigtest.Succeeded(start, start.Add(6*time.Minute))},
 	).Start()
 	defer fake.Close()
-	srv := testExporter(t, fake)
+	url := probeExporter(t, fake)
 
 	for _, tc := range []struct {
 		name, query string
@@ -81,7 +73,7 @@ apig_instance_scrape_success{instance_id="gone",project_id="p1"} 0
 `},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := testutil.ScrapeAndCompare(srv.URL+"/probe?"+tc.query, strings.NewReader(tc.want),
+			if err := testutil.ScrapeAndCompare(url+"/probe?"+tc.query, strings.NewReader(tc.want),
 				"apig_instance_info", "apig_instance_scrape_success", "apig_instance_creation_duration_seconds"); err != nil {
 				t.Error(err)
 			}
@@ -95,7 +87,7 @@ apig_instance_scrape_success{instance_id="gone",project_id="p1"} 0
 func TestProbeRefusesBadRequests(t *testing.T) {
 	fake := apigtest.New().Start()
 	defer fake.Close()
-	srv := testExporter(t, fake)
+	url := probeExporter(t, fake)
 	for _, tc := range []struct {
 		name, query, want string
 	}{
@@ -106,7 +98,7 @@ func TestProbeRefusesBadRequests(t *testing.T) {
 		{"unknown project", "project_id=p9&instance_id=gw1", `project_id "p9" is not configured`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, err := http.Get(srv.URL + "/probe?" + tc.query)
+			resp, err := http.Get(url + "/probe?" + tc.query)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -129,7 +121,7 @@ func TestMetricsDiscoversAndCaches(t *testing.T) {
 		apigtest.Gateway{ProjectID: "p2", ID: "d1", Name: "found", Progress: apigtest.Succeeded(start, start.Add(5*time.Minute))},
 	).Start()
 	defer fake.Close()
-	srv := testExporter(t, fake)
+	url := probeExporter(t, fake)
 	want := `
 # HELP apig_instance_info Configured or discovered APIG dedicated gateway, value 1; status is the list API's status (Creating, Running, ...), empty for a configured gateway no list showed.
 # TYPE apig_instance_info gauge
@@ -137,7 +129,7 @@ apig_instance_info{instance_id="d1",instance_name="found",project_id="p2",status
 apig_instance_info{instance_id="gw1",instance_name="configured-name",project_id="p1",status=""} 1
 `
 	for range 2 {
-		if err := testutil.ScrapeAndCompare(srv.URL+"/metrics", strings.NewReader(want), "apig_instance_info"); err != nil {
+		if err := testutil.ScrapeAndCompare(url+"/metrics", strings.NewReader(want), "apig_instance_info"); err != nil {
 			t.Error(err)
 		}
 	}

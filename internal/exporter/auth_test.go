@@ -1,7 +1,6 @@
-package main
+package exporter
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -11,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-kit/log"
 
 	"github.com/apig-exporter/apig_exporter/apig"
 	"github.com/apig-exporter/apig_exporter/config"
+	"github.com/apig-exporter/apig_exporter/internal/demo"
 )
 
 func TestNewAuthorizer(t *testing.T) {
@@ -65,11 +64,11 @@ func TestNewAuthorizer(t *testing.T) {
 // TestIAMDownMeansAPIGDown: when IAM fails, APIG was never asked, so the
 // project is down and the failure is counted once per login as "iam".
 func TestIAMDownMeansAPIGDown(t *testing.T) {
-	fake, cfg, err := startDemoAuth(context.Background(), config.ModePassword)
+	sim, cfg, err := demo.Start(config.ModePassword)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer fake.Close()
+	defer sim.Close()
 	iamDown := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = w.Write([]byte(`{"error":{"code":500,"message":"Internal Server Error","title":"Internal Server Error"}}`))
@@ -77,8 +76,7 @@ func TestIAMDownMeansAPIGDown(t *testing.T) {
 	defer iamDown.Close()
 	cfg.IAMEndpoint = iamDown.URL
 
-	srv := serveConfig(t, log.NewNopLogger(), cfg)
-	body := fetch(t, srv.URL+"/metrics")
+	_, body := mustExporter(t, fixed(cfg)).get("/metrics")
 	for _, want := range []string{
 		`apig_up{project_id="0a1b2c3d4e5f60718293a4b5c6d7e8f9"} 0`,
 		`apig_up{project_id="f9e8d7c6b5a4938271605f4e3d2c1b0a"} 0`,

@@ -1,4 +1,4 @@
-package main
+package exporter
 
 import (
 	"crypto/tls"
@@ -47,12 +47,7 @@ func TestCloudTLS(t *testing.T) {
 		{name: "insecure_skip_verify: true", tls: "tls:\n  insecure_skip_verify: true\n", wantSuccess: true, wantLog: warning},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "apig_exporter.yml")
-			writeFile(t, path, goodConfig(srv.URL, tc.tls))
-			te, err := newLiveExporter(t, path)
-			if err != nil {
-				t.Fatal(err)
-			}
+			te := mustExporter(t, fromFile(configFile(t, goodConfig(srv.URL, tc.tls))))
 			_, body := te.get("/metrics")
 			want := `apig_instance_scrape_success{instance_id="` + testGateway + `",project_id="` + testProject + `"} ` + map[bool]string{true: "1", false: "0"}[tc.wantSuccess]
 			if !hasLine(body, want) {

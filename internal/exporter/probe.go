@@ -1,13 +1,11 @@
-package main
+package exporter
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"regexp"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/apig-exporter/apig_exporter/collector"
 )
@@ -22,7 +20,7 @@ var probeIDPattern = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
 // project must be configured (it brings the endpoint and credentials); the
 // gateway need not be. Settled answers and calls in flight are shared with
 // /metrics.
-func (ex *exporter) probeHandler() http.Handler {
+func (ex *Exporter) probeHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s := ex.current.Load()
 		q := r.URL.Query()
@@ -37,7 +35,7 @@ func (ex *exporter) probeHandler() http.Handler {
 			return
 		}
 
-		ctx, cancel := context.WithTimeout(r.Context(), scrapeTimeout(r, ex.timeoutShave))
+		ctx, cancel := ex.scrapeContext(r)
 		defer cancel()
 		reg := prometheus.NewRegistry()
 		reg.MustRegister(collector.New(ctx, collector.Options{
@@ -47,10 +45,7 @@ func (ex *exporter) probeHandler() http.Handler {
 			Metrics:     ex.metrics,
 			Logger:      ex.logger,
 		}))
-		promhttp.HandlerFor(reg, promhttp.HandlerOpts{
-			ErrorHandling: promhttp.ContinueOnError,
-			ErrorLog:      promLogger{ex.logger},
-		}).ServeHTTP(w, r)
+		ex.serveGathered(w, r, reg)
 	})
 }
 
