@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/apig-exporter/apig_exporter/apig"
 	"github.com/apig-exporter/apig_exporter/config"
 	"github.com/apig-exporter/apig_exporter/internal/demo"
