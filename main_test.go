@@ -20,29 +20,6 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-const (
-	testProject = "0123456789abcdef0123456789abcdef"
-	testGateway = "eddc4d25480b4cd6b512f270a1b8b341"
-	testToken   = "tok-9f8e7d6c5b4a39281706f5e4d3c2b1a0"
-)
-
-// startFake serves one created gateway that answers only testToken.
-func startFake(t *testing.T) *apigtest.Server {
-	t.Helper()
-	fake := apigtest.New(apigtest.Gateway{ProjectID: testProject, ID: testGateway, Name: "prod-gateway",
-		Progress: apigtest.Succeeded(time.Now().Add(-time.Hour), time.Now().Add(-55*time.Minute))})
-	fake.Authenticate = apigtest.TokenAuth(func() string { return testToken })
-	fake.Start()
-	t.Cleanup(fake.Close)
-	return fake
-}
-
-// goodConfig watches testGateway at endpoint with testToken.
-func goodConfig(endpoint, extra string) string {
-	return "apig_endpoint: " + endpoint + "\nauth:\n  token: " + testToken + "\nprojects:\n  - id: " + testProject +
-		"\n    instances:\n      - id: " + testGateway + "\n        name: prod-gateway\n" + extra
-}
-
 func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
@@ -155,15 +132,15 @@ func TestDemoRuns(t *testing.T) {
 // scrape answers with the gateway marked failed, and run exits 0 without
 // waiting for the call's timeout.
 func TestShutdownCancelsCallsInFlight(t *testing.T) {
-	fake := startFake(t)
-	const hanging = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
+	const project, hanging = "0123456789abcdef0123456789abcdef", "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
 	asked := make(chan struct{}, 1)
-	fake.Put(apigtest.Gateway{ProjectID: testProject, ID: hanging, Handler: func(w http.ResponseWriter, r *http.Request) {
+	fake := apigtest.New(apigtest.Gateway{ProjectID: project, ID: hanging, Handler: func(w http.ResponseWriter, r *http.Request) {
 		asked <- struct{}{}
 		<-r.Context().Done() // never answers; ends when the exporter hangs up
-	}})
+	}}).Start()
+	defer fake.Close()
 	file := filepath.Join(t.TempDir(), "apig_exporter.yml")
-	writeFile(t, file, goodConfig(fake.URL(), "      - id: "+hanging+"\nrequest_timeout: 60s\n"))
+	writeFile(t, file, "apig_endpoint: "+fake.URL()+"\nauth: {token: t}\nrequest_timeout: 60s\nprojects: [{id: "+project+", instances: [{id: "+hanging+"}]}]\n")
 	r := startRun(t, "--config.file", file)
 
 	type answer struct {
@@ -189,7 +166,7 @@ func TestShutdownCancelsCallsInFlight(t *testing.T) {
 	// server would stop waiting for it; the call itself would take 60 s.
 	select {
 	case a := <-scraped:
-		if a.code != http.StatusOK || !strings.Contains(a.body, `apig_instance_scrape_success{instance_id="`+hanging+`",project_id="`+testProject+`"} 0`) {
+		if a.code != http.StatusOK || !strings.Contains(a.body, `apig_instance_scrape_success{instance_id="`+hanging+`",project_id="`+project+`"} 0`) {
 			t.Errorf("the scrape in flight answered %d:\n%.2000s", a.code, a.body)
 		}
 	case <-time.After(shutdownGrace / 2):

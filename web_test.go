@@ -15,7 +15,6 @@ import (
 // with TLS and basic auth, as an operator would, and checks that only a
 // request with the right credentials is answered.
 func TestWebConfigTLSAndBasicAuth(t *testing.T) {
-	fake := startFake(t)
 	dir := t.TempDir()
 	ca := testcert.NewCA(t, "exporter test CA")
 	certFile, keyFile := testcert.WriteFiles(t, dir, ca.Leaf(t, "127.0.0.1"))
@@ -26,10 +25,7 @@ func TestWebConfigTLSAndBasicAuth(t *testing.T) {
 	webConfig := filepath.Join(dir, "web.yml")
 	writeFile(t, webConfig, "tls_server_config:\n  cert_file: "+certFile+"\n  key_file: "+keyFile+
 		"\nbasic_auth_users:\n  prometheus: "+string(hash)+"\n")
-	configFile := filepath.Join(dir, "apig_exporter.yml")
-	writeFile(t, configFile, goodConfig(fake.URL(), ""))
-
-	r := startRun(t, "--config.file", configFile, "--web.config.file", webConfig)
+	r := startRun(t, "--demo", "--web.config.file", webConfig)
 	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ca.Pool()}}}
 	defer client.CloseIdleConnections()
 
