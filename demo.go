@@ -40,12 +40,8 @@ func startDemoAuth(_ context.Context, mode string) (*demoServer, *config.Config,
 		return nil, nil, err
 	}
 	endpoint := "http://" + ln.Addr().String()
-	cfg := &config.Config{
-		APIGEndpoint:   endpoint,
-		Concurrency:    config.DefaultConcurrency,
-		RequestTimeout: config.Duration(config.DefaultRequestTimeout),
-		Cache:          config.Cache{SettledTTL: config.Duration(config.DefaultSettledTTL)},
-	}
+	cfg := config.DefaultConfig
+	cfg.APIGEndpoint = endpoint
 	switch mode {
 	case config.ModeToken:
 		token := randomToken("demo-")
@@ -87,7 +83,7 @@ func startDemoAuth(_ context.Context, mode string) (*demoServer, *config.Config,
 		srv.Close()
 		return nil, nil, err
 	}
-	return &demoServer{srv: srv}, cfg, nil
+	return &demoServer{srv: srv}, &cfg, nil
 }
 
 // randomToken is a random demo credential with a prefix.
