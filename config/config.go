@@ -82,11 +82,9 @@ func Parse(b []byte) (*Config, error) { return ParseWithEnv(b, nil) }
 // ParseWithEnv is Parse with environment defaults read through lookup
 // (os.LookupEnv, or a map in tests); nil means no environment.
 func ParseWithEnv(b []byte, lookup func(string) (string, bool)) (*Config, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	c := DefaultConfig // an empty file decodes nothing, not even defaults
-	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("config: %s", yamlMessage(err, b))
+	c, err := decode(b)
+	if err != nil {
+		return nil, err
 	}
 	if lookup != nil {
 		if err := c.FromEnvironment(lookup); err != nil {
@@ -97,6 +95,18 @@ func ParseWithEnv(b []byte, lookup func(string) (string, bool)) (*Config, error)
 		return nil, err
 	}
 	return &c, nil
+}
+
+// decode turns text into a Config, strictly (unknown keys are errors),
+// with defaults for the keys left out.
+func decode(b []byte) (Config, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	c := DefaultConfig // an empty file decodes nothing, not even defaults
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return Config{}, fmt.Errorf("config: %s", yamlMessage(err, b))
+	}
+	return c, nil
 }
 
 // Duration is a time.Duration written as "10s", "1m30s".
