@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+
+	"github.com/apig-exporter/apig_exporter/internal/hwcloud"
 )
 
 // MaxListPageSize is the largest page the list API serves.
@@ -22,7 +24,7 @@ type Instance struct {
 	ProjectID string `json:"project_id"`
 	Name      string `json:"instance_name"`
 	// Status is the list API's status, such as Creating or Running
-	// (37 values, see ValidListStatus).
+	// (37 values, see hwcloud.ListStatuses).
 	Status string `json:"status"`
 }
 
@@ -69,7 +71,7 @@ func (c *Client) ListInstances(ctx context.Context, project Project, opts ListOp
 		var total int64
 		for i, p := range pages {
 			for _, in := range p.Instances {
-				if !validID(in.ID) || seen[in.ID] {
+				if !hwcloud.ValidID(in.ID) || seen[in.ID] {
 					continue
 				}
 				seen[in.ID] = true
@@ -123,44 +125,4 @@ func ceilDiv(a, b int) int {
 		return 0
 	}
 	return (a + b - 1) / b
-}
-
-// validID accepts what a project or gateway ID can be and nothing that
-// could break a URL path or mint odd label values.
-func validID(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' || r == '_') {
-			return false
-		}
-	}
-	return true
-}
-
-// ListStatuses are the 37 statuses of the list and detail APIs, in the
-// order of their instance_status codes.
-var ListStatuses = []string{
-	"Creating", "CreateSuccess", "CreateFail", "Initing", "Registering", "Running",
-	"InitingFailed", "RegisterFailed", "Installing", "InstallFailed", "Updating", "UpdateFailed",
-	"Rollbacking", "RollbackSuccess", "RollbackFailed", "Deleting", "DeleteFailed", "Unregistering",
-	"UnRegisterFailed", "CreateTimeout", "InitTimeout", "RegisterTimeout", "InstallTimeout", "UpdateTimeout",
-	"RollbackTimeout", "DeleteTimeout", "UnregisterTimeout", "Starting", "Freezing", "Frozen",
-	"Restarting", "RestartFail", "Unhealthy", "RestartTimeout", "Resizing", "ResizeFailed",
-	"ResizeTimeout",
-}
-
-// ListStatusCreating is the list status of a gateway being created.
-const ListStatusCreating = "Creating"
-
-// ValidListStatus reports whether s is one of ListStatuses (case matters:
-// UnRegisterFailed and Unregistering are spelt as the API spells them).
-func ValidListStatus(s string) bool {
-	for _, v := range ListStatuses {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

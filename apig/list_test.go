@@ -99,14 +99,3 @@ func TestListInstancesErrors(t *testing.T) {
 		}
 	}
 }
-
-func TestValidListStatus(t *testing.T) {
-	if len(apig.ListStatuses) != 37 {
-		t.Fatalf("%d statuses, want the 37 of the API", len(apig.ListStatuses))
-	}
-	for s, want := range map[string]bool{"Creating": true, "UnRegisterFailed": true, "UnregisterFailed": false, "creating": false, "": false} {
-		if apig.ValidListStatus(s) != want {
-			t.Errorf("ValidListStatus(%q) = %v", s, !want)
-		}
-	}
-}

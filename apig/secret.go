@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/apig-exporter/apig_exporter/internal/fileerr"
 )
 
 // SecretSource yields a credential (token, secret key, password). Errors
@@ -75,7 +77,7 @@ func (f *FileSecret) Changed() bool {
 func (f *FileSecret) reloadLocked(now time.Time) (bool, error) {
 	fi, err := os.Stat(f.Path)
 	if err != nil {
-		return false, fmt.Errorf("secret file %s: %w", f.Path, pathless(err))
+		return false, fmt.Errorf("secret file %s: %w", f.Path, fileerr.Cause(err))
 	}
 	f.checkedAt = now
 	if f.loaded && fi.ModTime().Equal(f.modTime) && fi.Size() == f.size {
@@ -83,7 +85,7 @@ func (f *FileSecret) reloadLocked(now time.Time) (bool, error) {
 	}
 	b, err := os.ReadFile(f.Path)
 	if err != nil {
-		return false, fmt.Errorf("secret file %s: %w", f.Path, pathless(err))
+		return false, fmt.Errorf("secret file %s: %w", f.Path, fileerr.Cause(err))
 	}
 	v := strings.TrimSpace(string(b))
 	if v == "" {
@@ -99,13 +101,4 @@ func (f *FileSecret) clock() time.Time {
 		return f.now()
 	}
 	return time.Now()
-}
-
-// pathless keeps the cause of a file error without repeating the path.
-func pathless(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

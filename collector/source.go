@@ -9,6 +9,7 @@ import (
 	"github.com/go-kit/log/level"
 
 	"github.com/apig-exporter/apig_exporter/apig"
+	"github.com/apig-exporter/apig_exporter/internal/hwcloud"
 )
 
 // Lister lists the gateways of a project. *apig.Client is one.
@@ -231,7 +232,7 @@ func (s *Source) Lookup(p Project, instanceID string) Target {
 // cached returns a settled answer young enough to reuse, unless the list
 // shows the gateway as being created.
 func (s *Source) cached(t Target) (*apig.Progress, bool) {
-	if t.Status == apig.ListStatusCreating {
+	if t.Status == hwcloud.ListStatusCreating {
 		return nil, false
 	}
 	return s.cache.get(progressKey(t.Project, t.InstanceID), s.now())

@@ -22,8 +22,7 @@ type Config struct {
 	Auth           Auth      `yaml:"auth"`
 	TLS            TLS       `yaml:"tls"`
 	Projects       []Project `yaml:"projects"`
-	Concurrency    int       `yaml:"-"`
-	ConcurrencyKey *int      `yaml:"concurrency"` // nil when left out
+	Concurrency    int       `yaml:"concurrency"`
 	RequestTimeout Duration  `yaml:"request_timeout"`
 	Cache          Cache     `yaml:"cache"`
 }
@@ -48,6 +47,23 @@ const (
 	DefaultRequestTimeout = 10 * time.Second
 )
 
+// DefaultConfig is what an empty file decodes to: every key left out has
+// its default, and nothing else is set.
+var DefaultConfig = Config{
+	Concurrency:    DefaultConcurrency,
+	RequestTimeout: Duration(DefaultRequestTimeout),
+	Cache:          DefaultCache,
+}
+
+// UnmarshalYAML sets the defaults before decoding, so keys left out keep
+// them and keys written (even as 0) override them. The plain type decodes
+// without calling this method again, and keeps unknown keys refused.
+func (c *Config) UnmarshalYAML(unmarshal func(any) error) error {
+	*c = DefaultConfig
+	type plain Config
+	return unmarshal((*plain)(c))
+}
+
 // Load reads and validates a configuration file. What the file leaves
 // out of auth, region and projects may come from the environment (see
 // FromEnvironment); the file always wins.
@@ -66,13 +82,10 @@ func Parse(b []byte) (*Config, error) { return ParseWithEnv(b, nil) }
 // ParseWithEnv is Parse with environment defaults read through lookup
 // (os.LookupEnv, or a map in tests); nil means no environment.
 func ParseWithEnv(b []byte, lookup func(string) (string, bool)) (*Config, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	c := &Config{}
-	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("config: %s", yamlMessage(err, b))
+	c, err := decode(b)
+	if err != nil {
+		return nil, err
 	}
-	c.applyDefaults()
 	if lookup != nil {
 		if err := c.FromEnvironment(lookup); err != nil {
 			return nil, err
@@ -81,18 +94,19 @@ func ParseWithEnv(b []byte, lookup func(string) (string, bool)) (*Config, error)
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	return c, nil
+	return &c, nil
 }
 
-func (c *Config) applyDefaults() {
-	c.Concurrency = DefaultConcurrency
-	if c.ConcurrencyKey != nil {
-		c.Concurrency = *c.ConcurrencyKey
+// decode turns text into a Config, strictly (unknown keys are errors),
+// with defaults for the keys left out.
+func decode(b []byte) (Config, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	c := DefaultConfig // an empty file decodes nothing, not even defaults
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return Config{}, fmt.Errorf("config: %s", yamlMessage(err, b))
 	}
-	if c.RequestTimeout == 0 {
-		c.RequestTimeout = Duration(DefaultRequestTimeout)
-	}
-	c.Cache.applyDefaults()
+	return c, nil
 }
 
 // Duration is a time.Duration written as "10s", "1m30s".

@@ -3,7 +3,6 @@ package config
 import (
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestDiscoveryConfig(t *testing.T) {
@@ -42,16 +41,6 @@ cache:
 	}
 	if !c.Projects[1].Discovery.Matches("anything", "Frozen") {
 		t.Error("a project without filters must match everything")
-	}
-}
-
-func TestSettledTTLDefault(t *testing.T) {
-	c, err := Parse([]byte("region: cn-north-4\nauth: {token: x}\nprojects: [{id: p1, instances: [{id: i1}]}]\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if time.Duration(c.Cache.SettledTTL) != DefaultSettledTTL {
-		t.Errorf("settled_ttl default %v", c.Cache.SettledTTL)
 	}
 }
 

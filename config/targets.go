@@ -3,7 +3,7 @@ package config
 import (
 	"strings"
 
-	"github.com/apig-exporter/apig_exporter/apig"
+	"github.com/apig-exporter/apig_exporter/internal/hwcloud"
 )
 
 // APIGEndpointFor is the APIG endpoint that serves a project: the override
@@ -12,7 +12,7 @@ func (c *Config) APIGEndpointFor(p Project) string {
 	if c.APIGEndpoint != "" {
 		return strings.TrimRight(c.APIGEndpoint, "/")
 	}
-	return apig.APIGEndpoint(c.regionOf(p))
+	return hwcloud.APIGEndpoint(c.regionOf(p))
 }
 
 // IAMEndpointFor is the IAM endpoint for a project, by the same rules.
@@ -20,7 +20,7 @@ func (c *Config) IAMEndpointFor(p Project) string {
 	if c.IAMEndpoint != "" {
 		return strings.TrimRight(c.IAMEndpoint, "/")
 	}
-	return apig.IAMEndpoint(c.regionOf(p))
+	return hwcloud.IAMEndpoint(c.regionOf(p))
 }
 
 // regionOf is the project's own region, else the top-level one.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/apig-exporter/apig_exporter/internal/fileerr"
 )
 
 // TLS configures how the exporter checks the cloud's certificates.
@@ -22,11 +24,7 @@ func (t *TLS) validate(p *problems) {
 	}
 	b, err := os.ReadFile(t.CAFile)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		p.add("tls.ca_file", "cannot read %s: %v", t.CAFile, err)
+		p.add("tls.ca_file", "cannot read %s: %v", t.CAFile, fileerr.Cause(err))
 		return
 	}
 	if !x509.NewCertPool().AppendCertsFromPEM(b) {

@@ -5,22 +5,18 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"regexp"
 	"strings"
 	"time"
 
-	"github.com/apig-exporter/apig_exporter/apig"
+	"github.com/apig-exporter/apig_exporter/internal/fileerr"
+	"github.com/apig-exporter/apig_exporter/internal/hwcloud"
 )
 
-// idPattern covers Huawei Cloud project and gateway IDs (32 hex characters
-// in practice) while refusing anything that could break a URL path.
-var idPattern = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
-
-// Validate checks a decoded config and reports every problem, one a line,
-// each naming its key.
+// Validate checks a decoded config, without changing it, and reports
+// every problem, one a line, each naming its key.
 func (c *Config) Validate() error {
 	var p problems
-	if c.Region != "" && !apig.ValidRegion(c.Region) {
+	if c.Region != "" && !hwcloud.ValidRegion(c.Region) {
 		p.add("region", "%q is not a Huawei Cloud region ID (like ap-southeast-1)", c.Region)
 	}
 	p.endpoint("apig_endpoint", c.APIGEndpoint)
@@ -37,14 +33,14 @@ func (c *Config) Validate() error {
 		switch {
 		case pr.ID == "":
 			p.add(at+".id", "missing; set the project ID (32 hex characters)")
-		case !idPattern.MatchString(pr.ID):
+		case !hwcloud.ValidID(pr.ID):
 			p.add(at+".id", "%q is not a project ID", pr.ID)
 		case seenProject[pr.ID] != "":
 			p.add(at+".id", "project %s is listed twice (also %s)", pr.ID, seenProject[pr.ID])
 		default:
 			seenProject[pr.ID] = at
 		}
-		if pr.Region != "" && !apig.ValidRegion(pr.Region) {
+		if pr.Region != "" && !hwcloud.ValidRegion(pr.Region) {
 			p.add(at+".region", "%q is not a Huawei Cloud region ID (like ap-southeast-1)", pr.Region)
 		}
 		if pr.Region == "" && c.Region == "" && c.APIGEndpoint == "" {
@@ -56,14 +52,14 @@ func (c *Config) Validate() error {
 		if len(pr.Instances) == 0 && !pr.Discover {
 			p.add(at+".instances", "empty; list the gateways to watch, or set discover: true")
 		}
-		c.Projects[i].Discovery.validate(&p, at)
+		pr.Discovery.validate(&p, at)
 		seenInstance := map[string]int{}
 		for j, in := range pr.Instances {
 			iat := fmt.Sprintf("%s.instances[%d].id", at, j)
 			switch {
 			case in.ID == "":
 				p.add(iat, "missing; set the gateway ID")
-			case !idPattern.MatchString(in.ID):
+			case !hwcloud.ValidID(in.ID):
 				p.add(iat, "%q is not a gateway ID", in.ID)
 			default:
 				if k, dup := seenInstance[in.ID]; dup {
@@ -90,11 +86,7 @@ func (c *Config) Validate() error {
 func readableSecretFile(path string) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return fmt.Errorf("cannot read %s: %v", path, err)
+		return fmt.Errorf("cannot read %s: %v", path, fileerr.Cause(err))
 	}
 	if strings.TrimSpace(string(b)) == "" {
 		return fmt.Errorf("%s is empty", path)

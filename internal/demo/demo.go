@@ -37,12 +37,8 @@ func Start(mode string) (*Server, *config.Config, error) {
 		return nil, nil, err
 	}
 	endpoint := "http://" + ln.Addr().String()
-	cfg := &config.Config{
-		APIGEndpoint:   endpoint,
-		Concurrency:    config.DefaultConcurrency,
-		RequestTimeout: config.Duration(config.DefaultRequestTimeout),
-		Cache:          config.Cache{SettledTTL: config.Duration(config.DefaultSettledTTL)},
-	}
+	cfg := config.DefaultConfig
+	cfg.APIGEndpoint = endpoint
 	switch mode {
 	case config.ModeToken:
 		token := randomToken("demo-")
@@ -84,7 +80,7 @@ func Start(mode string) (*Server, *config.Config, error) {
 		srv.Close()
 		return nil, nil, err
 	}
-	return &Server{srv: srv}, cfg, nil
+	return &Server{srv: srv}, &cfg, nil
 }
 
 // randomToken is a random demo credential with a prefix.

@@ -3,16 +3,12 @@ package exporter
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/apig-exporter/apig_exporter/collector"
+	"github.com/apig-exporter/apig_exporter/internal/hwcloud"
 )
-
-// probeIDPattern is what a project or gateway ID may look like; the same
-// rule as the configuration's.
-var probeIDPattern = regexp.MustCompile(`^[0-9A-Za-z_-]{1,64}$`)
 
 // probeHandler serves /probe?project_id=...&instance_id=...: the series of
 // one gateway on a fresh registry, in the manner of blackbox_exporter, so
@@ -57,9 +53,9 @@ func probeParamsProblem(projectID, instanceID string) string {
 		return "missing parameter project_id"
 	case instanceID == "":
 		return "missing parameter instance_id"
-	case !probeIDPattern.MatchString(projectID):
+	case !hwcloud.ValidID(projectID):
 		return fmt.Sprintf("project_id %q is not a project ID (1 to 64 letters, digits, - or _)", projectID)
-	case !probeIDPattern.MatchString(instanceID):
+	case !hwcloud.ValidID(instanceID):
 		return fmt.Sprintf("instance_id %q is not a gateway ID (1 to 64 letters, digits, - or _)", instanceID)
 	}
 	return ""

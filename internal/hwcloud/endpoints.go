@@ -1,4 +1,4 @@
-package apig
+package hwcloud
 
 import (
 	"fmt"
