@@ -61,7 +61,18 @@ remaining() { echo $((deadline > SECONDS ? deadline - SECONDS : 1)); }
 log() { printf 'statuspage [%3ds] %s\n' "$SECONDS" "$*"; }
 fail() { log "FAIL: $*" >&2; exit 1; }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-http_ok() { python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$1"; }
+# http_status URL: the HTTP status of a GET, or 000 when nothing answers.
+http_status() {
+  python3 - "$1" <<'PY'
+import sys, urllib.error, urllib.request
+try:
+    print(urllib.request.urlopen(sys.argv[1], timeout=2).status)
+except urllib.error.HTTPError as e:
+    print(e.code)
+except OSError:
+    print("000")
+PY
+}
 
 case $mode in
   sample)
@@ -84,8 +95,10 @@ case $mode in
     ;;
 esac
 url=${url%/}
-until http_ok "$url/api/v1/status" 2>/dev/null; do
+until [ "$(http_status "$url/api/v1/status")" = 200 ]; do
   [ -z "$pid" ] || kill -0 "$pid" 2>/dev/null || fail "the server exited"
+  code=$(http_status "$url/api/v1/status")
+  case $code in 000|200|503) ;; *) fail "$url/api/v1/status answers $code: no status page there" ;; esac
   [ "$SECONDS" -lt "$deadline" ] || fail "timed out waiting for $url/api/v1/status"
   sleep 0.3
 done
