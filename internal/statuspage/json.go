@@ -78,7 +78,7 @@ func newDocument(v view, version string, refreshErr error) document {
 	d := document{
 		FormatVersion:   FormatVersion,
 		ExporterVersion: version,
-		GeneratedAt:     *rfc3339(v.Now),
+		GeneratedAt:     v.Now.UTC().Format(time.RFC3339),
 		TakenAt:         rfc3339(v.Taken),
 		Summary: summaryDoc{
 			Total:      len(v.Rows),
