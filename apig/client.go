@@ -159,11 +159,11 @@ func (c *Client) refresh(projectID string, refused *http.Request) bool {
 	return c.auth.Refresh(projectID)
 }
 
-// fail counts a finally failed call and returns its error. IAM errors are
-// not counted here: the token source counts each failed login once, not
-// once for every call that waited for it.
+// fail counts a finally failed call and returns its error. IAM and
+// metadata errors are not counted here: the credential source counts each
+// failed fetch once, not once for every call that waited for it.
 func (c *Client) fail(err error) error {
-	if e, ok := AsError(err); ok && e.Operation != OpIAM {
+	if e, ok := AsError(err); ok && !credentialOperation(e.Operation) {
 		c.obs.ObserveError(e.Operation, e.Code)
 	}
 	return err
