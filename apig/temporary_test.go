@@ -26,6 +26,8 @@ type sentRequest struct {
 	URL    string
 	Header http.Header
 	Body   string
+	// Deadline is the time the request had left when sent; 0 for none.
+	Deadline time.Duration
 }
 
 // wireRecorder is an HTTP transport that notes every request, then sends it
@@ -47,8 +49,12 @@ func (r *wireRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		body = b
 	}
+	var left time.Duration
+	if dl, ok := req.Context().Deadline(); ok {
+		left = time.Until(dl)
+	}
 	r.mu.Lock()
-	r.sent = append(r.sent, sentRequest{Method: req.Method, URL: req.URL.String(), Header: req.Header.Clone(), Body: string(body)})
+	r.sent = append(r.sent, sentRequest{Method: req.Method, URL: req.URL.String(), Header: req.Header.Clone(), Body: string(body), Deadline: left})
 	r.mu.Unlock()
 	out := req.Clone(req.Context())
 	out.URL.Scheme, out.URL.Host, out.Host = "http", r.to, ""
