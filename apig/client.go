@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -210,27 +209,24 @@ func (c *Client) attempt(ctx context.Context, cl call) ([]byte, *http.Request, e
 		return nil, req, transportError(cl.operation, withCause(ctx, err))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := httpError(cl.operation, resp, body)
-		e.Message = redactCredentials(e.Message, req)
-		e.RequestID = redactCredentials(e.RequestID, req)
-		return nil, req, e
+		return nil, req, statusError(cl.operation, resp, body, sentCredentials(req)...)
 	}
 	return body, req, nil
 }
 
 // credentialHeaders carry secrets an answer might echo back.
-var credentialHeaders = []string{"X-Auth-Token", "Authorization"}
+var credentialHeaders = []string{"X-Auth-Token", "X-Security-Token", "Authorization"}
 
-// redactCredentials removes from text taken from an answer any credential
-// the request carried: some servers quote the token they refuse, and
-// error text ends up in logs.
-func redactCredentials(s string, req *http.Request) string {
+// sentCredentials are the credentials the request carried: some servers
+// quote the token they refuse, and error text ends up in logs.
+func sentCredentials(req *http.Request) []string {
+	var secrets []string
 	for _, h := range credentialHeaders {
 		if v := req.Header.Get(h); len(v) >= 8 {
-			s = strings.ReplaceAll(s, v, "<redacted>")
+			secrets = append(secrets, v)
 		}
 	}
-	return s
+	return secrets
 }
 
 var errBodyTooLarge = errors.New("answer body too large")

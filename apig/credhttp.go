@@ -61,11 +61,15 @@ func (c credentialHTTP) send(op string, req *http.Request) (*http.Response, []by
 // exchange involved removed from the text taken from it: credential
 // services are known to quote what they refuse.
 func statusError(op string, resp *http.Response, body []byte, secrets ...string) *Error {
-	// Redacted before decoding: the message is clipped, and a clipped
-	// secret would no longer match.
-	e := httpError(op, resp, []byte(redact(string(body), secrets...)))
-	e.RequestID = redact(e.RequestID, secrets...) // may come from a header
-	return e
+	// Redacted before decoding: message and request ID are clipped, and a
+	// clipped secret would no longer match.
+	if id := resp.Header.Get("X-Request-Id"); id != "" {
+		redacted := *resp
+		redacted.Header = resp.Header.Clone()
+		redacted.Header.Set("X-Request-Id", redact(id, secrets...))
+		resp = &redacted
+	}
+	return httpError(op, resp, []byte(redact(string(body), secrets...)))
 }
 
 // redact replaces each non-empty secret in s.
