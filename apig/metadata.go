@@ -112,9 +112,13 @@ func (m *Metadata) Fetch(ctx context.Context) (TemporaryKeys, error) {
 	}
 	if resp.StatusCode >= 400 {
 		e := statusError(OpMetadata, resp, body, first, second)
-		e.Err = errors.New("securitykey refused: this server has no agency, or is not an ECS or BMS server")
-		if bytes.Contains(body, agencyMissing) {
+		switch {
+		case bytes.Contains(body, agencyMissing):
 			e.Err = errors.New("securitykey refused: no agency is attached to this server (Please configure Cloud Service Agency first)")
+		case resp.StatusCode < 500:
+			e.Err = errors.New("securitykey refused: this server has no agency, or is not an ECS or BMS server")
+		default:
+			e.Err = errors.New("securitykey failed")
 		}
 		return TemporaryKeys{}, e
 	}
