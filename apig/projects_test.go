@@ -170,3 +170,27 @@ func TestPasswordProjectFromRegion(t *testing.T) {
 		t.Errorf("unknown region: %v, want IAM's 400 naming the region", err)
 	}
 }
+
+// TestPasswordProjectLoginBody: the login that finds a project is scoped
+// by the project's name, with no ID.
+func TestPasswordProjectLoginBody(t *testing.T) {
+	fake := apigtest.New().Start()
+	defer fake.Close()
+	iam := apigtest.NewIAM(fake, iamDomain, iamUser, iamPassword)
+	iam.AddProject("cn-north-4", testProject)
+	rec := &wireRecorder{to: fake.HTTPTest().Listener.Addr().String()}
+	tokens, err := apig.NewIAMPassword(apig.IAMOptions{Endpoint: fake.URL(), DomainName: iamDomain, UserName: iamUser,
+		Password: apig.StaticSecret(iamPassword), HTTPClient: rec.client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, err := tokens.ProjectID(context.Background(), "cn-north-4"); err != nil || id != testProject {
+		t.Fatalf("got %q, %v", id, err)
+	}
+	reqs := rec.requests()
+	want := `{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"` + iamUser + `","password":"` + iamPassword +
+		`","domain":{"name":"` + iamDomain + `"}}}},"scope":{"project":{"name":"cn-north-4"}}}}`
+	if len(reqs) != 1 || reqs[0].Body != want || reqs[0].URL != fake.URL()+"/v3/auth/tokens?nocatalog=true" {
+		t.Errorf("requests %+v\nwant one POST with body\n%s", reqs, want)
+	}
+}
