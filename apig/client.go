@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -159,11 +158,11 @@ func (c *Client) refresh(projectID string, refused *http.Request) bool {
 	return c.auth.Refresh(projectID)
 }
 
-// fail counts a finally failed call and returns its error. IAM errors are
-// not counted here: the token source counts each failed login once, not
-// once for every call that waited for it.
+// fail counts a finally failed call and returns its error. IAM and
+// metadata errors are not counted here: the credential source counts each
+// failed fetch once, not once for every call that waited for it.
 func (c *Client) fail(err error) error {
-	if e, ok := AsError(err); ok && e.Operation != OpIAM {
+	if e, ok := AsError(err); ok && !credentialOperation(e.Operation) {
 		c.obs.ObserveError(e.Operation, e.Code)
 	}
 	return err
@@ -210,27 +209,24 @@ func (c *Client) attempt(ctx context.Context, cl call) ([]byte, *http.Request, e
 		return nil, req, transportError(cl.operation, withCause(ctx, err))
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := httpError(cl.operation, resp, body)
-		e.Message = redactCredentials(e.Message, req)
-		e.RequestID = redactCredentials(e.RequestID, req)
-		return nil, req, e
+		return nil, req, statusError(cl.operation, resp, body, sentCredentials(req)...)
 	}
 	return body, req, nil
 }
 
 // credentialHeaders carry secrets an answer might echo back.
-var credentialHeaders = []string{"X-Auth-Token", "Authorization"}
+var credentialHeaders = []string{"X-Auth-Token", "X-Security-Token", "Authorization"}
 
-// redactCredentials removes from text taken from an answer any credential
-// the request carried: some servers quote the token they refuse, and
-// error text ends up in logs.
-func redactCredentials(s string, req *http.Request) string {
+// sentCredentials are the credentials the request carried: some servers
+// quote the token they refuse, and error text ends up in logs.
+func sentCredentials(req *http.Request) []string {
+	var secrets []string
 	for _, h := range credentialHeaders {
 		if v := req.Header.Get(h); len(v) >= 8 {
-			s = strings.ReplaceAll(s, v, "<redacted>")
+			secrets = append(secrets, v)
 		}
 	}
-	return s
+	return secrets
 }
 
 var errBodyTooLarge = errors.New("answer body too large")

@@ -17,6 +17,8 @@ const (
 	OpProgress = "progress"
 	OpList     = "list"
 	OpIAM      = "iam"
+	// OpMetadata is the ECS/BMS metadata service, source of agency keys.
+	OpMetadata = "metadata"
 )
 
 // Codes the client uses when the API gave none of its own.
@@ -90,8 +92,13 @@ func (e *Error) Throttled() bool {
 }
 
 // Reached reports whether APIG answered at all (any HTTP status). An IAM
-// answer does not count: a failed login means APIG was never asked.
-func (e *Error) Reached() bool { return e.HTTPStatus != 0 && e.Operation != OpIAM }
+// or metadata answer does not count: failing to get credentials means
+// APIG was never asked.
+func (e *Error) Reached() bool { return e.HTTPStatus != 0 && !credentialOperation(e.Operation) }
+
+// credentialOperation reports the operations that obtain credentials
+// rather than call APIG.
+func credentialOperation(op string) bool { return op == OpIAM || op == OpMetadata }
 
 // AsError returns err as an *Error, if it is one.
 func AsError(err error) (*Error, bool) {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -53,29 +52,13 @@ type IAMOptions struct {
 // all concurrent calls, renewed at 80% of its life, and renewed at once
 // when APIG refuses it.
 type IAMPassword struct {
-	o IAMOptions
+	o    IAMOptions
+	http credentialHTTP
 
 	mu       sync.Mutex
-	projects map[string]*projectToken
-}
+	projects map[string]*renewal[string]
 
-// projectToken is one project's token and the login that renews it.
-type projectToken struct {
-	mu        sync.Mutex
-	token     string
-	refreshAt time.Time
-	expiresAt time.Time
-	refused   bool   // APIG refused token: never hand it out again
-	flight    *login // the login under way, if any
-	failed    error  // the last login's error, during hold-off
-	holdUntil time.Time
-}
-
-// login is one login that any number of calls may wait for.
-type login struct {
-	done  chan struct{}
-	token string
-	err   error
+	regions regionCache // ProjectID's answers
 }
 
 // NewIAMPassword checks the options and fills in defaults.
@@ -88,17 +71,8 @@ func NewIAMPassword(o IAMOptions) (*IAMPassword, error) {
 	case o.Password == nil:
 		return nil, errors.New("iam: no password")
 	}
-	if o.HTTPClient == nil {
-		o.HTTPClient = NewHTTPClient(nil)
-	}
 	if o.Observer == nil {
 		o.Observer = nopObserver{}
-	}
-	if o.UserAgent == "" {
-		o.UserAgent = "apig_exporter"
-	}
-	if o.MaxBodyBytes <= 0 {
-		o.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -109,27 +83,51 @@ func NewIAMPassword(o IAMOptions) (*IAMPassword, error) {
 	if o.LoginTimeout <= 0 {
 		o.LoginTimeout = DefaultLoginTimeout
 	}
-	return &IAMPassword{o: o, projects: map[string]*projectToken{}}, nil
+	return &IAMPassword{
+		o:        o,
+		http:     newCredentialHTTP(o.HTTPClient, o.Observer, o.UserAgent, o.MaxBodyBytes),
+		projects: map[string]*renewal[string]{},
+	}, nil
 }
 
-// tokenURL is where a project's token is requested.
-func (t *IAMPassword) tokenURL(projectID string) string {
+// tokenURL is where a token is requested; projectID is empty when the
+// project is not known yet (then the region's IAM is asked, see ProjectID).
+func (t *IAMPassword) tokenURL(projectID, region string) string {
 	endpoint := t.o.Endpoint
-	if t.o.EndpointFor != nil {
+	switch {
+	case projectID != "" && t.o.EndpointFor != nil:
 		endpoint = t.o.EndpointFor(projectID)
+	case projectID == "" && t.o.EndpointFor != nil:
+		endpoint = IAMEndpoint(region)
 	}
 	return strings.TrimSuffix(endpoint, "/") + "/v3/auth/tokens?nocatalog=true"
 }
 
-func (t *IAMPassword) project(id string) *projectToken {
+func (t *IAMPassword) project(id string) *renewal[string] {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	pt := t.projects[id]
-	if pt == nil {
-		pt = &projectToken{}
-		t.projects[id] = pt
+	r := t.projects[id]
+	if r == nil {
+		r = &renewal[string]{
+			op: OpIAM, now: t.o.Now, holdOff: t.o.HoldOff, timeout: t.o.LoginTimeout, obs: t.o.Observer,
+			fetch: func(ctx context.Context) (renewed[string], error) {
+				// Lifetimes count from before the login on our own clock, so
+				// skew between us and IAM cannot make us hold an expired token.
+				start := t.o.Now()
+				got, err := t.login(ctx, loginScope{projectID: id})
+				if err != nil {
+					return renewed[string]{}, err
+				}
+				return renewed[string]{
+					value:     got.token,
+					refreshAt: start.Add(got.life * refreshAtPercent / 100),
+					expiresAt: start.Add(got.life),
+				}, nil
+			},
+		}
+		t.projects[id] = r
 	}
-	return pt
+	return r
 }
 
 // Authorize sets X-Auth-Token, logging in first if the project has no
@@ -148,90 +146,7 @@ func (t *IAMPassword) Authorize(ctx context.Context, req *http.Request, projectI
 // renewal and waits for it, while others go on with the old token; if the
 // renewal fails the old token is used until it expires.
 func (t *IAMPassword) Token(ctx context.Context, projectID string) (string, error) {
-	pt := t.project(projectID)
-	pt.mu.Lock()
-	now := t.o.Now()
-	usable := pt.token != "" && !pt.refused && now.Before(pt.expiresAt)
-	old := pt.token
-	if usable && now.Before(pt.refreshAt) {
-		pt.mu.Unlock()
-		return old, nil
-	}
-	fl := pt.flight
-	switch {
-	case fl == nil && now.Before(pt.holdUntil):
-		err := pt.failed
-		pt.mu.Unlock()
-		if usable {
-			return old, nil
-		}
-		return "", err
-	case fl == nil:
-		fl = t.startLogin(ctx, projectID, pt)
-	case usable:
-		pt.mu.Unlock()
-		return old, nil
-	}
-	pt.mu.Unlock()
-
-	select {
-	case <-fl.done:
-	case <-ctx.Done():
-		if usable {
-			return old, nil
-		}
-		return "", transportError(OpIAM, ctx.Err())
-	}
-	if fl.err != nil {
-		if usable && t.o.Now().Before(pt.expiry()) {
-			return old, nil
-		}
-		return "", fl.err
-	}
-	return fl.token, nil
-}
-
-func (pt *projectToken) expiry() time.Time {
-	pt.mu.Lock()
-	defer pt.mu.Unlock()
-	return pt.expiresAt
-}
-
-// startLogin runs a login in its own goroutine, detached from ctx's
-// cancellation: the caller may give up, the others still want the token.
-// pt.mu must be held.
-func (t *IAMPassword) startLogin(ctx context.Context, projectID string, pt *projectToken) *login {
-	fl := &login{done: make(chan struct{})}
-	pt.flight = fl
-	go func() {
-		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.o.LoginTimeout)
-		defer cancel()
-		start := t.o.Now()
-		tok, life, err := t.login(lctx, projectID)
-
-		pt.mu.Lock()
-		if err != nil {
-			pt.failed = err
-			pt.holdUntil = t.o.Now().Add(t.o.HoldOff)
-			code := CodeAuth
-			if e, ok := AsError(err); ok {
-				code = e.Code
-			}
-			t.o.Observer.ObserveError(OpIAM, code)
-		} else {
-			// Lifetimes count from before the login on our own clock, so
-			// skew between us and IAM cannot make us hold an expired token.
-			pt.token, pt.refused, pt.failed = tok, false, nil
-			pt.refreshAt = start.Add(life * refreshAtPercent / 100)
-			pt.expiresAt = start.Add(life)
-			pt.holdUntil = time.Time{}
-		}
-		fl.token, fl.err = tok, err
-		pt.flight = nil
-		pt.mu.Unlock()
-		close(fl.done)
-	}()
-	return fl
+	return t.project(projectID).get(ctx)
 }
 
 // Refresh is called after APIG refused a token with 401: the project's
@@ -239,32 +154,32 @@ func (t *IAMPassword) startLogin(ctx context.Context, projectID string, pt *proj
 // way). It reports false while IAM is in hold-off after a failed login,
 // when a retry could only fail.
 func (t *IAMPassword) Refresh(projectID string) bool {
-	pt := t.project(projectID)
-	pt.mu.Lock()
-	defer pt.mu.Unlock()
-	return pt.refreshLocked(t.o.Now())
+	return t.project(projectID).refuse(nil)
 }
 
 // RefreshRefused is Refresh for a known refused request: when its token is
 // no longer the project's current one, another call has already renewed
 // it, and the retry uses that token without a second login.
 func (t *IAMPassword) RefreshRefused(projectID string, refused *http.Request) bool {
-	pt := t.project(projectID)
-	pt.mu.Lock()
-	defer pt.mu.Unlock()
-	if sent := refused.Header.Get("X-Auth-Token"); sent != "" && sent != pt.token && pt.token != "" && !pt.refused {
-		return true
-	}
-	return pt.refreshLocked(t.o.Now())
+	sent := refused.Header.Get("X-Auth-Token")
+	return t.project(projectID).refuse(func(current string) bool { return sent == "" || sent == current })
 }
 
-// refreshLocked drops the current token, which APIG will not take again.
-func (pt *projectToken) refreshLocked(now time.Time) bool {
-	pt.refused = true
-	if pt.flight != nil {
-		return true // the retry waits for the login under way
-	}
-	return pt.failed == nil || !now.Before(pt.holdUntil)
+// ProjectID finds the ID of the project named after region by a login
+// scoped by the project's name: IAM's answer names the project. The
+// answer is kept, so each region costs one login. With EndpointFor set,
+// the region's own IAM is asked.
+func (t *IAMPassword) ProjectID(ctx context.Context, region string) (string, error) {
+	return t.regions.get(ctx, region, t.o.Observer, func(ctx context.Context) (string, error) {
+		got, err := t.login(ctx, loginScope{projectName: region})
+		if err != nil {
+			return "", err
+		}
+		if got.projectID == "" {
+			return "", &Error{Operation: OpIAM, HTTPStatus: got.status, Code: CodeDecode, Err: errors.New("token.project.id missing from the answer")}
+		}
+		return got.projectID, nil
+	})
 }
 
 // loginRequest is IAM's password-login body.
@@ -284,10 +199,26 @@ type loginRequest struct {
 		} `json:"identity"`
 		Scope struct {
 			Project struct {
-				ID string `json:"id"`
+				ID   string `json:"id,omitempty"`
+				Name string `json:"name,omitempty"`
 			} `json:"project"`
 		} `json:"scope"`
 	} `json:"auth"`
+}
+
+// loginScope is the project a token is asked for: by ID, or by name (a
+// region) when the ID is what we want to learn.
+type loginScope struct {
+	projectID   string
+	projectName string
+}
+
+// loginResult is a token with what IAM said about it.
+type loginResult struct {
+	token     string
+	life      time.Duration
+	projectID string // the project the token is scoped to
+	status    int
 }
 
 // loginAnswer is the part of IAM's token body we read.
@@ -295,72 +226,58 @@ type loginAnswer struct {
 	Token struct {
 		ExpiresAt string `json:"expires_at"`
 		IssuedAt  string `json:"issued_at"`
+		Project   struct {
+			ID string `json:"id"`
+		} `json:"project"`
 	} `json:"token"`
 }
 
-// login asks IAM for a token scoped to the project and returns it with
-// its lifetime. Errors are *Error with Operation OpIAM and never hold the
+// login asks IAM for a token scoped to a project and returns it with its
+// lifetime. Errors are *Error with Operation OpIAM and never hold the
 // password.
-func (t *IAMPassword) login(ctx context.Context, projectID string) (string, time.Duration, error) {
+func (t *IAMPassword) login(ctx context.Context, scope loginScope) (loginResult, error) {
 	password, err := t.o.Password.Secret()
 	if err != nil {
-		return "", 0, &Error{Operation: OpIAM, Code: CodeAuth, Err: fmt.Errorf("password: %w", err)}
+		return loginResult{}, &Error{Operation: OpIAM, Code: CodeAuth, Err: fmt.Errorf("password: %w", err)}
 	}
 	var lr loginRequest
 	lr.Auth.Identity.Methods = []string{"password"}
 	u := &lr.Auth.Identity.Password.User
 	u.Name, u.Password, u.Domain.Name = t.o.UserName, password, t.o.DomainName
-	lr.Auth.Scope.Project.ID = projectID
+	lr.Auth.Scope.Project.ID, lr.Auth.Scope.Project.Name = scope.projectID, scope.projectName
 	body, err := json.Marshal(lr)
 	if err != nil {
-		return "", 0, &Error{Operation: OpIAM, Code: CodeAuth, Err: errors.New("cannot encode login")}
+		return loginResult{}, &Error{Operation: OpIAM, Code: CodeAuth, Err: errors.New("cannot encode login")}
 	}
 
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.tokenURL(projectID), bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.tokenURL(scope.projectID, scope.projectName), bytes.NewReader(body))
 	if err != nil {
-		return "", 0, &Error{Operation: OpIAM, Code: CodeConnection, Err: err}
+		return loginResult{}, &Error{Operation: OpIAM, Code: CodeConnection, Err: err}
 	}
 	req.Header.Set("Content-Type", "application/json;charset=UTF-8")
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", t.o.UserAgent)
-
-	start := time.Now()
-	resp, err := t.o.HTTPClient.Do(req)
+	resp, answer, err := t.http.send(OpIAM, req)
 	if err != nil {
-		t.o.Observer.ObserveRequest(OpIAM, "error", time.Since(start))
-		return "", 0, transportError(OpIAM, err)
-	}
-	defer resp.Body.Close()
-	answer, err := readLimited(resp.Body, t.o.MaxBodyBytes)
-	t.o.Observer.ObserveRequest(OpIAM, strconv.Itoa(resp.StatusCode), time.Since(start))
-	if err != nil {
-		if errors.Is(err, errBodyTooLarge) {
-			return "", 0, &Error{Operation: OpIAM, HTTPStatus: resp.StatusCode, Code: CodeDecode, Err: err}
-		}
-		return "", 0, transportError(OpIAM, err)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		e := httpError(OpIAM, resp, answer)
-		if password != "" {
-			e.Message = strings.ReplaceAll(e.Message, password, "<redacted>")
-		}
-		return "", 0, e
-	}
-
-	fail := func(format string, a ...any) (string, time.Duration, error) {
-		return "", 0, &Error{Operation: OpIAM, HTTPStatus: resp.StatusCode, Code: CodeDecode, Err: fmt.Errorf(format, a...)}
+		return loginResult{}, err
 	}
 	token := resp.Header.Get("X-Subject-Token")
+	if !ok2xx(resp.StatusCode) {
+		return loginResult{}, statusError(OpIAM, resp, answer, password, token)
+	}
+
+	fail := func(format string, a ...any) (loginResult, error) {
+		return loginResult{}, &Error{Operation: OpIAM, HTTPStatus: resp.StatusCode, Code: CodeDecode, Err: fmt.Errorf(format, a...)}
+	}
 	if token == "" {
 		return fail("no X-Subject-Token header in the answer")
 	}
 	var la loginAnswer
 	if err := json.Unmarshal(answer, &la); err != nil {
-		return fail("token body: %w", err)
+		return fail("token body: %w", jsonErrorWithoutValue(err))
 	}
 	expires, err := time.Parse(time.RFC3339Nano, la.Token.ExpiresAt)
 	if err != nil {
-		return fail("token.expires_at %q: not an RFC 3339 time", la.Token.ExpiresAt)
+		return fail("token.expires_at %q: not an RFC 3339 time", clip(la.Token.ExpiresAt, 64))
 	}
 	issued, err := time.Parse(time.RFC3339Nano, la.Token.IssuedAt)
 	if err != nil {
@@ -368,7 +285,7 @@ func (t *IAMPassword) login(ctx context.Context, projectID string) (string, time
 	}
 	life := expires.Sub(issued)
 	if life <= 0 {
-		return fail("token expires at %s, not after it was issued at %s", la.Token.ExpiresAt, la.Token.IssuedAt)
+		return fail("token expires at %s, not after it was issued at %s", clip(la.Token.ExpiresAt, 64), clip(la.Token.IssuedAt, 64))
 	}
-	return token, life, nil
+	return loginResult{token: token, life: life, projectID: la.Token.Project.ID, status: resp.StatusCode}, nil
 }

@@ -37,6 +37,7 @@ type IAM struct {
 	failWith int           // HTTP status to fail logins with; 0 = work
 	gate     chan struct{} // logins wait for it to close when non-nil
 	tokens   map[string]issuedToken
+	projects map[string]string // name (region) -> ID, for logins scoped by name
 }
 
 type issuedToken struct {
@@ -54,6 +55,7 @@ func NewIAM(s *Server, domain, user, password string) *IAM {
 		user:     user,
 		password: password,
 		tokens:   map[string]issuedToken{},
+		projects: map[string]string{},
 	}
 	s.Handle(IAMTokenPath, i.serveToken)
 	return i
@@ -98,6 +100,14 @@ func (i *IAM) Pause() (resume func()) {
 			close(gate)
 		})
 	}
+}
+
+// AddProject lets logins be scoped by the project's name, as IAM allows
+// for the project named after a region.
+func (i *IAM) AddProject(name, id string) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.projects[name] = id
 }
 
 // RevokeAll invalidates every issued token, as a password change does.
@@ -151,27 +161,31 @@ type loginBody struct {
 		} `json:"identity"`
 		Scope *struct {
 			Project *struct {
-				ID string `json:"id"`
+				ID   string `json:"id"`
+				Name string `json:"name"`
 			} `json:"project"`
 		} `json:"scope"`
 	} `json:"auth"`
 }
 
-func (b *loginBody) check() (project string, user, password, domain string, err error) {
+// check returns the project the login is scoped to, by ID or by name.
+func (b *loginBody) check() (project projectScope, user, password, domain string, err error) {
 	a := b.Auth
 	switch {
 	case a == nil || a.Identity == nil:
-		return "", "", "", "", fmt.Errorf("auth.identity missing")
+		return projectScope{}, "", "", "", fmt.Errorf("auth.identity missing")
 	case len(a.Identity.Methods) != 1 || a.Identity.Methods[0] != "password":
-		return "", "", "", "", fmt.Errorf(`auth.identity.methods must be ["password"]`)
+		return projectScope{}, "", "", "", fmt.Errorf(`auth.identity.methods must be ["password"]`)
 	case a.Identity.Password == nil || a.Identity.Password.User == nil || a.Identity.Password.User.Domain == nil:
-		return "", "", "", "", fmt.Errorf("auth.identity.password.user{name,password,domain} missing")
-	case a.Scope == nil || a.Scope.Project == nil || a.Scope.Project.ID == "":
-		return "", "", "", "", fmt.Errorf("auth.scope.project.id missing")
+		return projectScope{}, "", "", "", fmt.Errorf("auth.identity.password.user{name,password,domain} missing")
+	case a.Scope == nil || a.Scope.Project == nil || (a.Scope.Project.ID == "") == (a.Scope.Project.Name == ""):
+		return projectScope{}, "", "", "", fmt.Errorf("auth.scope.project needs one of id and name")
 	}
 	u := a.Identity.Password.User
-	return a.Scope.Project.ID, u.Name, u.Password, u.Domain.Name, nil
+	return projectScope{id: a.Scope.Project.ID, name: a.Scope.Project.Name}, u.Name, u.Password, u.Domain.Name, nil
 }
+
+type projectScope struct{ id, name string }
 
 func (i *IAM) serveToken(w http.ResponseWriter, r *http.Request) {
 	i.logins.Add(1)
@@ -219,17 +233,27 @@ func (i *IAM) serveToken(w http.ResponseWriter, r *http.Request) {
 	}
 	i.mu.Lock()
 	good := user == i.user && password == i.password && domain == i.domain
+	if project.id == "" {
+		project.id = i.projects[project.name]
+	}
 	i.mu.Unlock()
 	if !good {
 		iamError(w, http.StatusUnauthorized, "The username or password is wrong.")
 		return
+	}
+	if project.id == "" {
+		iamError(w, http.StatusBadRequest, "The project does not exist.")
+		return
+	}
+	if project.name == "" {
+		project.name = "cn-north-4"
 	}
 
 	now := i.srv.Now().UTC()
 	expires := now.Add(i.Lifetime)
 	tok := newToken()
 	i.mu.Lock()
-	i.tokens[tok] = issuedToken{project: project, expires: expires}
+	i.tokens[tok] = issuedToken{project: project.id, expires: expires}
 	i.mu.Unlock()
 
 	w.Header().Set("X-Subject-Token", tok)
@@ -237,7 +261,7 @@ func (i *IAM) serveToken(w http.ResponseWriter, r *http.Request) {
 		"methods":    []string{"password"},
 		"issued_at":  now.Format(iamTimeLayout),
 		"expires_at": expires.Format(iamTimeLayout),
-		"project":    map[string]any{"id": project, "name": "cn-north-4", "domain": map[string]string{"name": domain}},
+		"project":    map[string]any{"id": project.id, "name": project.name, "domain": map[string]string{"name": domain}},
 		"user":       map[string]any{"name": user, "domain": map[string]string{"name": domain}},
 	}})
 }
