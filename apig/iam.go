@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/apig-exporter/apig_exporter/internal/hwcloud"
 )
 
 // Defaults for IAMOptions.
@@ -98,7 +100,7 @@ func (t *IAMPassword) tokenURL(projectID, region string) string {
 	case projectID != "" && t.o.EndpointFor != nil:
 		endpoint = t.o.EndpointFor(projectID)
 	case projectID == "" && t.o.EndpointFor != nil:
-		endpoint = IAMEndpoint(region)
+		endpoint = hwcloud.IAMEndpoint(region)
 	}
 	return strings.TrimSuffix(endpoint, "/") + "/v3/auth/tokens?nocatalog=true"
 }

@@ -9,6 +9,9 @@ import (
 	"net/http"
 	"os"
 	"strings"
+
+	"github.com/apig-exporter/apig_exporter/internal/fileerr"
+	"github.com/apig-exporter/apig_exporter/internal/hwcloud"
 )
 
 // OIDC paths at IAM, and the lifetime asked for the temporary keys.
@@ -58,7 +61,7 @@ func NewOIDC(o OIDCOptions) (*OIDC, error) {
 		return nil, errors.New("oidc: no IAM endpoint and no region to find it from")
 	}
 	if o.IAMEndpoint == "" {
-		o.IAMEndpoint = IAMEndpoint(o.Region)
+		o.IAMEndpoint = hwcloud.IAMEndpoint(o.Region)
 	}
 	o.IAMEndpoint = strings.TrimSuffix(o.IAMEndpoint, "/")
 	return &OIDC{o: o, http: newCredentialHTTP(o.HTTPClient, o.Observer, o.UserAgent, o.MaxBodyBytes)}, nil
@@ -95,7 +98,7 @@ type securityTokenRequest struct {
 func (o *OIDC) Fetch(ctx context.Context) (TemporaryKeys, error) {
 	raw, err := os.ReadFile(o.o.IDTokenFile)
 	if err != nil {
-		return TemporaryKeys{}, &Error{Operation: OpIAM, Code: CodeAuth, Err: fmt.Errorf("id token file %s: %w", o.o.IDTokenFile, pathless(err))}
+		return TemporaryKeys{}, &Error{Operation: OpIAM, Code: CodeAuth, Err: fmt.Errorf("id token file %s: %w", o.o.IDTokenFile, fileerr.Cause(err))}
 	}
 	idToken := strings.TrimSpace(string(raw))
 	if idToken == "" {

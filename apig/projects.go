@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"golang.org/x/sync/singleflight"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 
-	"golang.org/x/sync/singleflight"
+	"github.com/apig-exporter/apig_exporter/internal/hwcloud"
 )
 
 // ProjectFinder gives the ID of the project named after a region, as the
@@ -74,7 +75,7 @@ type projectsAnswer struct {
 func (l *ProjectLookup) lookup(ctx context.Context, region string) (string, error) {
 	endpoint := l.o.IAMEndpoint
 	if endpoint == "" {
-		endpoint = IAMEndpoint(region)
+		endpoint = hwcloud.IAMEndpoint(region)
 	}
 	u := strings.TrimSuffix(endpoint, "/") + "/v3/projects?name=" + url.QueryEscape(region)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
@@ -128,7 +129,7 @@ type regionCache struct {
 }
 
 func (c *regionCache) get(ctx context.Context, region string, obs Observer, find func(context.Context) (string, error)) (string, error) {
-	if !ValidRegion(region) {
+	if !hwcloud.ValidRegion(region) {
 		return "", fmt.Errorf("project of region %q: not a region ID like cn-north-4", clip(region, 64))
 	}
 	c.mu.Lock()
