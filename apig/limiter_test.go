@@ -77,3 +77,52 @@ func TestLimiterBlocksAtLimit(t *testing.T) {
 		t.Error("Acquire on a full limiter with a done context succeeded")
 	}
 }
+
+// The configured concurrency is in force from the first call, after a start
+// (a limiter built with the default, then given the configuration) and
+// after every reload; only throttling keeps it lower.
+func TestLimiterHonoursTheConfiguredConcurrency(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		built     int
+		throttled bool // a throttled answer before the reload
+		setMax    []int
+		want      int
+	}{
+		{name: "start at 16", built: 16, setMax: []int{16}, want: 16},
+		{name: "start at 64", built: 16, setMax: []int{64}, want: 64},
+		{name: "start at 256", built: 16, setMax: []int{256}, want: 256},
+		{name: "reload raises 16 to 128", built: 16, setMax: []int{16, 128}, want: 128},
+		{name: "reload lowers 256 to 64", built: 16, setMax: []int{256, 64}, want: 64},
+		{name: "throttled limit kept over a raising reload", built: 16, setMax: []int{64, 128}, throttled: true, want: 32},
+		{name: "throttled limit clipped by a lowering reload", built: 16, setMax: []int{64, 16}, throttled: true, want: 16},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := NewLimiter(tc.built)
+			l.SetMax(tc.setMax[0])
+			if tc.throttled {
+				if err := l.Acquire(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				l.Release(true)
+			}
+			for _, n := range tc.setMax[1:] {
+				l.SetMax(n)
+			}
+			if got := l.Limit(); got != tc.want {
+				t.Fatalf("limit %d, want %d", got, tc.want)
+			}
+			// Every one of the allowed calls gets its slot without waiting.
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			for i := range tc.want {
+				if err := l.Acquire(ctx); err != nil {
+					t.Fatalf("call %d of %d had to wait", i+1, tc.want)
+				}
+			}
+			if err := l.Acquire(ctx); err == nil {
+				t.Errorf("call %d got a slot beyond the limit %d", tc.want+1, tc.want)
+			}
+		})
+	}
+}
