@@ -93,6 +93,21 @@ func (e *Error) Throttled() bool {
 // answer does not count: a failed login means APIG was never asked.
 func (e *Error) Reached() bool { return e.HTTPStatus != 0 && e.Operation != OpIAM }
 
+// CodeOther is the error code of a failure that is not an *Error.
+const CodeOther = "error"
+
+// ErrorCode is the error_code that logs and metrics give err: the Code of
+// the *Error it wraps, CodeOther for any other error, "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	if e, ok := AsError(err); ok {
+		return e.Code
+	}
+	return CodeOther
+}
+
 // AsError returns err as an *Error, if it is one.
 func AsError(err error) (*Error, bool) {
 	var e *Error

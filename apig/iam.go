@@ -213,11 +213,7 @@ func (t *IAMPassword) startLogin(ctx context.Context, projectID string, pt *proj
 		if err != nil {
 			pt.failed = err
 			pt.holdUntil = t.o.Now().Add(t.o.HoldOff)
-			code := CodeAuth
-			if e, ok := AsError(err); ok {
-				code = e.Code
-			}
-			t.o.Observer.ObserveError(OpIAM, code)
+			t.o.Observer.ObserveError(OpIAM, ErrorCode(err))
 		} else {
 			// Lifetimes count from before the login on our own clock, so
 			// skew between us and IAM cannot make us hold an expired token.

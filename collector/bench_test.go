@@ -51,7 +51,7 @@ func BenchmarkWarmScrape(b *testing.B) {
 				scrape()
 			}
 			b.StopTimer()
-			calls := fake.Calls(apigtest.OpProgress) + fake.Calls(apigtest.OpList)
+			calls := fake.Calls(apig.OpProgress) + fake.Calls(apig.OpList)
 			b.ReportMetric(float64(calls)/float64(b.N), "calls/scrape")
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/gateway")
 		})

@@ -250,7 +250,7 @@ func TestConcurrencyIsBounded(t *testing.T) {
 	if p := fake.PeakInFlight(); p > 3 || p < 1 {
 		t.Errorf("peak in flight %d, want 1..3", p)
 	}
-	if n := fake.Calls(apigtest.OpProgress); n != 40 {
+	if n := fake.Calls(apig.OpProgress); n != 40 {
 		t.Errorf("%d calls, want 40", n)
 	}
 }

@@ -78,7 +78,7 @@ func (r *rig) gatherer(c *Collector) prometheus.Gatherer {
 
 // calls returns and resets the fake's call counts.
 func (r *rig) calls() (progress, list int64) {
-	progress, list = r.fake.Calls(apigtest.OpProgress), r.fake.Calls(apigtest.OpList)
+	progress, list = r.fake.Calls(apig.OpProgress), r.fake.Calls(apig.OpList)
 	r.fake.ResetCalls()
 	return progress, list
 }

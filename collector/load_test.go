@@ -88,7 +88,7 @@ func TestLoad(t *testing.T) {
 	}
 	wg.Wait()
 
-	calls, conns, peak := fake.Calls(apigtest.OpProgress), fake.Conns(), fake.PeakInFlight()
+	calls, conns, peak := fake.Calls(apig.OpProgress), fake.Conns(), fake.PeakInFlight()
 	hc.CloseIdleConnections()
 	fake.Close()
 	goroutines1 := waitGoroutines(goroutines0)

@@ -188,7 +188,7 @@ func (s *Source) list(ctx context.Context, p apig.Project) ([]apig.Instance, err
 		}
 		return got, nil
 	}
-	code := errorCode(err)
+	code := apig.ErrorCode(err)
 	if !failing || prevCode != code {
 		s.listError[key] = code
 		level.Warn(s.logger).Log("msg", "gateway list failed; serving the last good list", "project_id", p.ID,
@@ -262,11 +262,4 @@ func (s *Source) progress(ctx context.Context, t Target) (*apig.Progress, error)
 func isNotFound(err error) bool {
 	e, ok := apig.AsError(err)
 	return ok && e.NotFound()
-}
-
-func errorCode(err error) string {
-	if e, ok := apig.AsError(err); ok {
-		return e.Code
-	}
-	return "error"
 }

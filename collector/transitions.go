@@ -36,13 +36,7 @@ func (t *transitions) change(key gatewayKey, code string) (prev string, changed 
 }
 
 func (c *Collector) logOutcome(t Target, r result) {
-	code := ""
-	if r.err != nil {
-		code = "error"
-		if e, ok := apig.AsError(r.err); ok {
-			code = e.Code
-		}
-	}
+	code := apig.ErrorCode(r.err)
 	prev, changed := c.logs.change(gatewayKey{t.Project.ID, t.InstanceID}, code)
 	switch {
 	case !changed:

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/apig-exporter/apig_exporter/apig"
 	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 )
 
@@ -72,7 +73,7 @@ cache: {settled_ttl: 10m}
 }
 
 func calls(fake *apigtest.Server) int64 {
-	n := fake.Calls(apigtest.OpProgress) + fake.Calls(apigtest.OpList)
+	n := fake.Calls(apig.OpProgress) + fake.Calls(apig.OpList)
 	fake.ResetCalls()
 	return n
 }
