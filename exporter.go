@@ -175,7 +175,8 @@ func buildSetup(cfg *config.Config, metrics *collector.Metrics, limiter *apig.Li
 	if prev != nil {
 		prevSource = prev.source
 	}
-	s.source = collector.NewSource(collector.SourceOptions{
+	// TODO(lead): the run context, so that shutdown ends the calls in flight.
+	s.source = collector.NewSource(context.Background(), collector.SourceOptions{
 		Fetcher:    client,
 		Lister:     client,
 		Projects:   projects,

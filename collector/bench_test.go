@@ -29,7 +29,7 @@ func BenchmarkWarmScrape(b *testing.B) {
 			defer fake.Close()
 			client, _ := apig.NewClient(apig.Options{Auth: apig.StaticToken{Token: apig.StaticSecret("t")}})
 			metrics := NewMetrics()
-			src := NewSource(SourceOptions{Fetcher: client, Lister: client, SettledTTL: time.Hour,
+			src := NewSource(b.Context(), SourceOptions{Fetcher: client, Lister: client, SettledTTL: time.Hour,
 				Projects: []Project{{Project: apig.Project{ID: "p1", Endpoint: fake.URL()}, Discover: true}}}, nil)
 			scrape := func() {
 				reg := prometheus.NewRegistry()

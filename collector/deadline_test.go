@@ -12,7 +12,7 @@ import (
 	"github.com/apig-exporter/apig_exporter/apig"
 )
 
-// hangingFetcher answers only when the scrape's context ends, and tells
+// hangingFetcher answers only when its call's context ends, and tells
 // started each time it is asked.
 type hangingFetcher struct {
 	calls   atomic.Int64
@@ -37,7 +37,7 @@ func TestDeadlineSkipsGatewaysNotYetAsked(t *testing.T) {
 	f := &hangingFetcher{started: make(chan struct{}, len(targets))}
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs strings.Builder
-	c := New(ctx, Options{Fetcher: f, Targets: targets, Concurrency: 2, Metrics: NewMetrics(), Logger: log.NewLogfmtLogger(&logs)})
+	c := New(ctx, Options{Source: uncachedSource(t, f), Targets: targets, Concurrency: 2, Metrics: NewMetrics(), Logger: log.NewLogfmtLogger(&logs)})
 
 	go func() {
 		<-f.started

@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/apig-exporter/apig_exporter/apig"
 	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 )
 
@@ -42,31 +43,45 @@ func TestConcurrentScrapesShareCalls(t *testing.T) {
 	}
 }
 
-func TestSharedCallOutlivesTheFirstWaiter(t *testing.T) {
-	var g flights[int]
-	started, release := make(chan struct{}), make(chan struct{})
-	var callCtx context.Context
-	fn := func(ctx context.Context) (int, error) {
-		callCtx = ctx
-		close(started)
-		<-release
-		return 42, ctx.Err()
+// blockingFetcher hands each call's context to started and answers when
+// release is closed or the call's context ends.
+type blockingFetcher struct {
+	started chan context.Context
+	release chan struct{}
+}
+
+func newBlockingFetcher() *blockingFetcher {
+	return &blockingFetcher{started: make(chan context.Context, 1), release: make(chan struct{})}
+}
+
+func (f *blockingFetcher) Progress(ctx context.Context, _ apig.Project, _ string) (*apig.Progress, error) {
+	f.started <- ctx
+	select {
+	case <-f.release:
+		return &apig.Progress{Percent: 100, Status: apig.StatusSuccess}, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
+}
+
+func TestSharedCallOutlivesTheFirstWaiter(t *testing.T) {
+	f := newBlockingFetcher()
+	src := uncachedSource(t, f)
+	gw := Target{Project: apig.Project{ID: "p1"}, InstanceID: "gw1"}
 
 	first, cancelFirst := context.WithCancel(context.Background())
 	firstDone := make(chan error)
-	go func() { _, err, _ := g.do(first, "k", fn); firstDone <- err }()
-	<-started
-
-	secondDone := make(chan int)
+	go func() { _, err := src.progress(first, gw); firstDone <- err }()
+	callCtx := <-f.started
+	secondDone := make(chan *apig.Progress)
 	go func() {
-		v, err, shared := g.do(context.Background(), "k", fn)
-		if err != nil || !shared {
-			t.Errorf("second waiter: err %v, shared %v", err, shared)
+		p, err := src.progress(context.Background(), gw)
+		if err != nil {
+			t.Errorf("second waiter: %v", err)
 		}
-		secondDone <- v
+		secondDone <- p
 	}()
-	waitForWaiters(t, &g, "k", 2)
+	waitForWaiters(src.progressCalls, progressKey(gw.Project, gw.InstanceID), 2)
 
 	cancelFirst()
 	if err := <-firstDone; err == nil {
@@ -75,40 +90,58 @@ func TestSharedCallOutlivesTheFirstWaiter(t *testing.T) {
 	if callCtx.Err() != nil {
 		t.Fatal("the shared call was cancelled although a second scrape still waits")
 	}
-	close(release)
-	if v := <-secondDone; v != 42 {
-		t.Errorf("second waiter got %d", v)
+	close(f.release)
+	if p := <-secondDone; p == nil || p.Status != apig.StatusSuccess {
+		t.Errorf("second waiter got %+v, want the shared answer", p)
 	}
 }
 
 func TestSharedCallIsCancelledWhenNobodyWaits(t *testing.T) {
-	var g flights[int]
-	started := make(chan context.Context)
+	f := newBlockingFetcher()
+	src := uncachedSource(t, f)
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
+	done := make(chan error)
 	go func() {
-		_, _, _ = g.do(ctx, "k", func(c context.Context) (int, error) { started <- c; <-c.Done(); return 0, c.Err() })
-		close(done)
+		_, err := src.progress(ctx, Target{Project: apig.Project{ID: "p1"}, InstanceID: "gw1"})
+		done <- err
 	}()
-	callCtx := <-started
+	callCtx := <-f.started
 	cancel()
-	<-done
 	<-callCtx.Done() // would block forever if the call were left running
+	if err := <-done; err == nil {
+		t.Error("a cancelled scrape got an answer")
+	}
 }
 
-// waitForWaiters blocks until key has n waiters. It polls, but asserts no
-// timing: the test fails only by its own deadline.
-func waitForWaiters(t *testing.T, g *flights[int], key string, n int) {
-	t.Helper()
+// waitForWaiters blocks until key's call has n waiters. It polls, but
+// asserts no timing: the test fails only by its own deadline.
+func waitForWaiters(c *calls, key string, n int) {
 	for {
-		g.mu.Lock()
-		f := g.m[key]
-		ok := f != nil && f.waiters == n
-		g.mu.Unlock()
+		c.mu.Lock()
+		cl := c.waiting[key]
+		ok := cl != nil && cl.waiters == n
+		c.mu.Unlock()
 		if ok {
 			return
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestSharedCallEndsWithTheSource(t *testing.T) {
+	f := newBlockingFetcher()
+	ctx, shutdown := context.WithCancel(t.Context())
+	src := NewSource(ctx, SourceOptions{Fetcher: f}, nil)
+	done := make(chan error)
+	go func() {
+		_, err := src.progress(context.Background(), Target{Project: apig.Project{ID: "p1"}, InstanceID: "gw1"})
+		done <- err
+	}()
+	callCtx := <-f.started
+	shutdown()
+	<-callCtx.Done() // would block forever if the call outlived the source
+	if err := <-done; err == nil {
+		t.Error("a call cut by shutdown answered without an error")
 	}
 }
 
