@@ -2,6 +2,10 @@ package apig
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -123,6 +127,68 @@ func TestLimiterHonoursTheConfiguredConcurrency(t *testing.T) {
 			if err := l.Acquire(ctx); err == nil {
 				t.Errorf("call %d got a slot beyond the limit %d", tc.want+1, tc.want)
 			}
+		})
+	}
+}
+
+// BenchmarkThrottledScrape compares the adaptive limiter with a plain
+// bound of the same size (the collector's workers alone) against an API
+// that throttles every call beyond 16 in flight: one op is 1000 progress
+// calls by 64 workers, retried after a short backoff when throttled.
+//
+//	go test -run XXX -bench ThrottledScrape ./apig
+func BenchmarkThrottledScrape(b *testing.B) {
+	const calls, workers, apiLimit, latency = 1000, 64, 16, 5 * time.Millisecond
+	for _, adaptive := range []bool{false, true} {
+		name := "plain bound"
+		if adaptive {
+			name = "adaptive limiter"
+		}
+		b.Run(name, func(b *testing.B) {
+			var inFlight, throttled atomic.Int64
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				defer inFlight.Add(-1)
+				w.Header().Set("Content-Type", "application/json")
+				if inFlight.Add(1) > apiLimit {
+					throttled.Add(1)
+					w.WriteHeader(http.StatusTooManyRequests)
+					_, _ = w.Write([]byte(`{"error_code":"APIGW.0308","error_msg":"throttled"}`))
+					return
+				}
+				time.Sleep(latency)
+				_, _ = w.Write([]byte(`{"progress":100,"status":"success","start_time":1,"end_time":2}`))
+			}))
+			defer srv.Close()
+			o := Options{Auth: StaticToken{Token: StaticSecret("t")}, Backoff: Backoff{Base: 20 * time.Millisecond, Max: 200 * time.Millisecond, Retries: 5}}
+			if adaptive {
+				o.Limiter = NewLimiter(workers)
+			}
+			c, err := NewClient(o)
+			if err != nil {
+				b.Fatal(err)
+			}
+			project := Project{ID: "p1", Endpoint: srv.URL}
+			var failed atomic.Int64
+			for b.Loop() {
+				jobs := make(chan int)
+				var wg sync.WaitGroup
+				for range workers {
+					wg.Go(func() {
+						for range jobs {
+							if _, err := c.Progress(context.Background(), project, "gw1"); err != nil {
+								failed.Add(1)
+							}
+						}
+					})
+				}
+				for i := range calls {
+					jobs <- i
+				}
+				close(jobs)
+				wg.Wait()
+			}
+			b.ReportMetric(float64(throttled.Load())/float64(b.N), "throttled/op")
+			b.ReportMetric(float64(failed.Load())/float64(b.N), "failed/op")
 		})
 	}
 }
