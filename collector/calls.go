@@ -32,12 +32,12 @@ func newCalls(base context.Context) *calls {
 }
 
 // join counts a waiter for key's call, creating the call's context if no
-// call is waited for.
+// call is waited for or the one waited for has ended.
 func (c *calls) join(key string) *call {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	cl := c.waiting[key]
-	if cl == nil {
+	if cl == nil || cl.ctx.Err() != nil {
 		ctx, cancel := context.WithCancelCause(c.base)
 		cl = &call{ctx: ctx, cancel: cancel}
 		c.waiting[key] = cl
@@ -46,8 +46,11 @@ func (c *calls) join(key string) *call {
 	return cl
 }
 
-// leave uncounts a waiter and reports whether it was the last.
-func (c *calls) leave(key string, cl *call) (last bool) {
+// leave uncounts a waiter and reports whether it was the last. When a
+// waiter gives up (abandon) as the last, the call is forgotten at once,
+// so that a caller arriving now starts a fresh call instead of joining
+// the one about to be cancelled.
+func (c *calls) leave(key string, cl *call, abandon bool) (last bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	cl.waiters--
@@ -56,6 +59,9 @@ func (c *calls) leave(key string, cl *call) (last bool) {
 	}
 	if c.waiting[key] == cl {
 		delete(c.waiting, key)
+		if abandon {
+			c.group.Forget(key)
+		}
 	}
 	return true
 }
@@ -74,14 +80,13 @@ func shared[V any](ctx context.Context, c *calls, key string, fn func(ctx contex
 	var r singleflight.Result
 	select {
 	case r = <-ch:
-		c.leave(key, cl)
+		c.leave(key, cl, false)
 	case <-ctx.Done():
-		if !c.leave(key, cl) {
+		if !c.leave(key, cl, true) {
 			var zero V
 			return zero, ctx.Err()
 		}
 		cl.cancel(context.Cause(ctx))
-		c.group.Forget(key) // a caller arriving now starts afresh
 		r = <-ch
 	}
 	v, _ := r.Val.(V)
