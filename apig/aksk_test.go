@@ -97,7 +97,7 @@ func TestAKSKAgainstFake(t *testing.T) {
 			if !ok || e.HTTPStatus != http.StatusUnauthorized || e.Code != tc.wantCode {
 				t.Fatalf("error %v, want 401 %s", err, tc.wantCode)
 			}
-			if got := fake.Calls(apigtest.OpProgress); got != 1 {
+			if got := fake.Calls(apig.OpProgress); got != 1 {
 				t.Errorf("%d progress requests, want 1: AK/SK must not retry when no key changed", got)
 			}
 		})
@@ -178,7 +178,7 @@ func TestAKSKRotatedSecretFile(t *testing.T) {
 	if _, err := c.Progress(context.Background(), project, testGateway); err != nil {
 		t.Fatalf("after rotation: %v", err)
 	}
-	if got := fake.Calls(apigtest.OpProgress); got != 2 {
+	if got := fake.Calls(apig.OpProgress); got != 2 {
 		t.Errorf("%d requests, want 2 (refused with the old key, accepted with the new)", got)
 	}
 }

@@ -259,13 +259,14 @@ func transportError(op string, err error) *Error {
 
 // withCause adds to err the reason ctx ended, when it ended with one
 // (the call timeout, the scrape deadline), so a log line says which limit
-// cut the call.
+// cut the call. The cause is wrapped too: a call cancelled because a
+// deadline passed is classified as a timeout.
 func withCause(ctx context.Context, err error) error {
 	if ctx.Err() == nil {
 		return err
 	}
 	if cause := context.Cause(ctx); cause != nil && cause != ctx.Err() && !errors.Is(err, cause) {
-		return fmt.Errorf("%w (%v)", stripURL(err), cause)
+		return fmt.Errorf("%w (%w)", stripURL(err), cause)
 	}
 	return err
 }

@@ -100,6 +100,21 @@ func (e *Error) Reached() bool { return e.HTTPStatus != 0 && !credentialOperatio
 // rather than call APIG.
 func credentialOperation(op string) bool { return op == OpIAM || op == OpMetadata }
 
+// CodeOther is the error code of a failure that is not an *Error.
+const CodeOther = "error"
+
+// ErrorCode is the error_code that logs and metrics give err: the Code of
+// the *Error it wraps, CodeOther for any other error, "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	if e, ok := AsError(err); ok {
+		return e.Code
+	}
+	return CodeOther
+}
+
 // AsError returns err as an *Error, if it is one.
 func AsError(err error) (*Error, bool) {
 	var e *Error

@@ -149,7 +149,7 @@ func TestIAMOneLoginForConcurrentCalls(t *testing.T) {
 		}
 	}
 	e.wantLogins(t, 1)
-	if got := e.fake.Calls(apigtest.OpProgress); got != 50 {
+	if got := e.fake.Calls(apig.OpProgress); got != 50 {
 		t.Errorf("%d progress calls reached APIG, want 50", got)
 	}
 }
@@ -233,7 +233,7 @@ func TestIAMRefreshAfterRefusal(t *testing.T) {
 			e.fake.ResetCalls()
 			mustProgress(t, e)
 			e.wantLogins(t, 2)
-			if got := e.fake.Calls(apigtest.OpProgress); got != 2 {
+			if got := e.fake.Calls(apig.OpProgress); got != 2 {
 				t.Errorf("%d progress requests, want 2 (refused, then retried with a new token)", got)
 			}
 		})
@@ -315,7 +315,7 @@ func TestIAMDownNoStorm(t *testing.T) {
 				e.clock.Advance(30 * time.Second) // the next scrape, past the hold-off
 			}
 			e.wantLogins(t, 3)
-			if got := e.fake.Calls(apigtest.OpProgress); got != 0 {
+			if got := e.fake.Calls(apig.OpProgress); got != 0 {
 				t.Errorf("%d calls reached APIG without a token", got)
 			}
 			req, errs := e.obs.counts()

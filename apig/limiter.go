@@ -38,15 +38,20 @@ func NewLimiter(n int) *Limiter {
 		max: n, limit: n, wake: make(chan struct{})}
 }
 
-// SetMax changes the upper bound (after a configuration reload); the
-// current limit is clipped to it but a throttled limit is not raised.
+// SetMax makes n the configured bound (at start and after a reload). The
+// limit in force becomes n at once, unless throttling holds it below the
+// old bound: then it stays where throttling put it (clipped to n) and
+// grows back towards n as before. A reload thus never waits for the limit
+// to climb, and never undoes what APIG asked for.
 func (l *Limiter) SetMax(n int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.max = max(n, 1)
-	if l.limit > l.max {
-		l.limit = l.max
+	n = max(n, 1)
+	if l.limit >= l.max {
+		l.limit = n
 	}
+	l.max = n
+	l.limit = min(l.limit, n)
 	l.signal()
 }
 

@@ -52,7 +52,7 @@ func TestListInstancesPages(t *testing.T) {
 			if len(got) != tc.gateways {
 				t.Errorf("got %d gateways, want %d", len(got), tc.gateways)
 			}
-			if n := fake.Calls(apigtest.OpList); n != tc.wantPages {
+			if n := fake.Calls(apig.OpList); n != tc.wantPages {
 				t.Errorf("%d list calls, want %d", n, tc.wantPages)
 			}
 			if tc.gateways > 0 && (got[0].Status != "Running" || got[0].Name != "name-0") {

@@ -180,7 +180,7 @@ func TestTokenSentAndRetriedAfterRotation(t *testing.T) {
 	if _, err := c.Progress(context.Background(), p, instance); err != nil {
 		t.Fatalf("after rotation: %v", err)
 	}
-	if n := fake.Calls(apigtest.OpProgress); n != 2 {
+	if n := fake.Calls(apig.OpProgress); n != 2 {
 		t.Errorf("%d calls, want 2 (401 then retry)", n)
 	}
 	// A refused token that did not change is not retried.
@@ -190,7 +190,7 @@ func TestTokenSentAndRetriedAfterRotation(t *testing.T) {
 	if e, ok := apig.AsError(err); !ok || !e.Unauthorized() || e.Code != "APIC.7102" {
 		t.Fatalf("got %v, want 401 APIC.7102", err)
 	}
-	if n := fake.Calls(apigtest.OpProgress); n != 1 {
+	if n := fake.Calls(apig.OpProgress); n != 1 {
 		t.Errorf("%d calls, want 1", n)
 	}
 }
@@ -221,7 +221,7 @@ func TestNoRedirectsFollowed(t *testing.T) {
 	if e, ok := apig.AsError(err); !ok || e.Code != "http_302" {
 		t.Fatalf("got %v, want http_302", err)
 	}
-	if n := other.Calls(apigtest.OpProgress); n != 0 {
+	if n := other.Calls(apig.OpProgress); n != 0 {
 		t.Errorf("redirect target got %d calls, want 0", n)
 	}
 }

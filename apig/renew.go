@@ -128,11 +128,11 @@ func (r *renewal[T]) renew(ctx context.Context) (any, error) {
 	if err != nil {
 		r.failed = err
 		r.holdUntil = r.now().Add(r.holdOff)
-		op, code := r.op, CodeAuth
+		op := r.op
 		if e, ok := AsError(err); ok {
-			op, code = e.Operation, e.Code
+			op = e.Operation
 		}
-		r.obs.ObserveError(op, code)
+		r.obs.ObserveError(op, ErrorCode(err))
 		return nil, err
 	}
 	r.value, r.have, r.refused, r.failed = got.value, true, false, nil

@@ -265,7 +265,7 @@ func TestTemporaryKeysOneFetchForConcurrentCalls(t *testing.T) {
 			t.Errorf("%d more fetches started, want none", n)
 		}
 		e.wantIssued(t, 1)
-		if got := e.fake.Calls(apigtest.OpProgress); got != 50 {
+		if got := e.fake.Calls(apig.OpProgress); got != 50 {
 			t.Errorf("%d progress calls reached APIG, want 50", got)
 		}
 	})
@@ -310,7 +310,7 @@ func TestTemporaryKeysSourceDownThenBack(t *testing.T) {
 				t.Fatalf("call %d: %v, want the %s error", i, err, op)
 			}
 		}
-		if got := e.fake.Calls(apigtest.OpProgress); got != 0 {
+		if got := e.fake.Calls(apig.OpProgress); got != 0 {
 			t.Errorf("%d calls reached APIG with expired keys", got)
 		}
 		if got := e.fake.Calls(fetchPath); got != 1 {
@@ -347,7 +347,7 @@ func TestTemporaryKeysRefusedByAPIG(t *testing.T) {
 		e.fake.ResetCalls()
 		e.mustProgress(t)
 		e.wantIssued(t, 3)
-		if got := e.fake.Calls(apigtest.OpProgress); got != 2 {
+		if got := e.fake.Calls(apig.OpProgress); got != 2 {
 			t.Errorf("%d progress requests, want 2 (refused, then retried with new keys)", got)
 		}
 	})
@@ -362,7 +362,7 @@ func TestTemporaryKeysExpiredOnArrival(t *testing.T) {
 	if !ok || ae.Operation != apig.OpMetadata || ae.Code != apig.CodeDecode {
 		t.Fatalf("error %v, want a metadata decode error", err)
 	}
-	if got := e.fake.Calls(apigtest.OpProgress); got != 0 {
+	if got := e.fake.Calls(apig.OpProgress); got != 0 {
 		t.Errorf("%d calls reached APIG with expired keys", got)
 	}
 	if !e.keys.Expiry().IsZero() {

@@ -29,7 +29,7 @@ func BenchmarkWarmScrape(b *testing.B) {
 			defer fake.Close()
 			client, _ := apig.NewClient(apig.Options{Auth: apig.StaticToken{Token: apig.StaticSecret("t")}})
 			metrics := NewMetrics()
-			src := NewSource(SourceOptions{Fetcher: client, Lister: client, SettledTTL: time.Hour,
+			src := NewSource(b.Context(), SourceOptions{Fetcher: client, Lister: client, SettledTTL: time.Hour,
 				Projects: []Project{{Project: apig.Project{ID: "p1", Endpoint: fake.URL()}, Discover: true}}}, nil)
 			scrape := func() {
 				reg := prometheus.NewRegistry()
@@ -51,7 +51,7 @@ func BenchmarkWarmScrape(b *testing.B) {
 				scrape()
 			}
 			b.StopTimer()
-			calls := fake.Calls(apigtest.OpProgress) + fake.Calls(apigtest.OpList)
+			calls := fake.Calls(apig.OpProgress) + fake.Calls(apig.OpList)
 			b.ReportMetric(float64(calls)/float64(b.N), "calls/scrape")
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/gateway")
 		})
@@ -61,3 +61,31 @@ func BenchmarkWarmScrape(b *testing.B) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// BenchmarkListPaging lists 5000 gateways (10 pages) from an API with
+// 50 ms latency, with and without the size hint a Source passes from the
+// previous list: with it, every page is asked at once.
+//
+//	go test -run XXX -bench ListPaging ./collector
+func BenchmarkListPaging(b *testing.B) {
+	const n = 5000
+	fake := apigtest.New()
+	for i := range n {
+		fake.Put(apigtest.Gateway{ProjectID: "p1", ID: fmt.Sprintf("%032x", i), Progress: succeeded(), ListStatus: "Running"})
+	}
+	fake.Latency.Store(int64(50 * time.Millisecond))
+	fake.Start()
+	defer fake.Close()
+	client, _ := apig.NewClient(apig.Options{Auth: apig.StaticToken{Token: apig.StaticSecret("t")}})
+	p := apig.Project{ID: "p1", Endpoint: fake.URL()}
+	for _, hint := range []int{0, n} {
+		b.Run(fmt.Sprintf("hint=%d", hint), func(b *testing.B) {
+			for b.Loop() {
+				got, err := client.ListInstances(context.Background(), p, apig.ListOptions{Hint: hint})
+				if err != nil || len(got) != n {
+					b.Fatalf("%d gateways, %v", len(got), err)
+				}
+			}
+		})
+	}
+}

@@ -23,35 +23,27 @@ type Target struct {
 	Status string
 }
 
-// ProgressFetcher asks the cloud for one gateway's creation progress.
-// *apig.Client is one.
-type ProgressFetcher interface {
-	Progress(ctx context.Context, project apig.Project, instanceID string) (*apig.Progress, error)
-}
-
 // Collector emits the gateway series for one scrape. Build one per scrape
-// with the scrape's context: the context bounds every API call it makes.
+// with the scrape's context: the context bounds how long the scrape waits
+// for API answers.
 type Collector struct {
 	ctx         context.Context
 	source      *Source
-	fetcher     ProgressFetcher
 	targets     []Target
 	concurrency int
 	metrics     *Metrics
-	logs        *transitions
 	logger      log.Logger
 	now         func() time.Time
 }
 
 // Options configure a Collector.
 type Options struct {
-	Fetcher ProgressFetcher
-	Targets []Target
-	// Source, when set, replaces Fetcher: calls go through its cache and
-	// are shared with concurrent scrapes. With no Targets, the Source also
-	// says which gateways to scrape (configured plus discovered); with
-	// Targets (the /probe case), only those are scraped.
-	Source      *Source
+	// Source answers for the gateways, through its cache and shared with
+	// concurrent scrapes.
+	Source *Source
+	// Targets, when set, are the only gateways scraped (the /probe case);
+	// else the Source says which (configured plus discovered).
+	Targets     []Target
 	Concurrency int
 	Metrics     *Metrics
 	Logger      log.Logger
@@ -61,18 +53,14 @@ type Options struct {
 
 // New returns a collector bound to ctx.
 func New(ctx context.Context, o Options) *Collector {
-	c := &Collector{ctx: ctx, source: o.Source, fetcher: o.Fetcher, targets: o.Targets, concurrency: o.Concurrency,
+	c := &Collector{ctx: ctx, source: o.Source, targets: o.Targets, concurrency: max(o.Concurrency, 1),
 		metrics: o.Metrics, logger: o.Logger, now: o.Now}
-	if c.concurrency < 1 {
-		c.concurrency = 1
-	}
 	if c.logger == nil {
 		c.logger = log.NewNopLogger()
 	}
 	if c.now == nil {
 		c.now = time.Now
 	}
-	c.logs = c.metrics.transitions
 	return c
 }
 
@@ -106,48 +94,32 @@ func (r result) authorised() bool {
 	return ok && e.Reached() && !e.Unauthorized() && !e.Forbidden()
 }
 
+// Collect resolves the gateways to scrape, asks for their progress,
+// emits their series and then each project's health.
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	start := time.Now()
-	targets := c.targets
-	var listErr map[string]error
-	projects := map[string]bool{} // project -> reached and authorised
-	if c.source != nil && len(targets) == 0 {
-		r := c.source.resolve(c.ctx)
-		targets, listErr = r.targets, r.listErr
-		for _, id := range r.projects {
-			projects[id] = listErr[id] == nil
-		}
-	} else if c.source != nil {
-		c.source.cache.sweep(c.source.now())
-	}
+	targets, health := c.resolveTargets()
 	results := c.fetchAll(targets)
-	now := c.now()
-
-	answered := map[string]bool{} // project -> APIG took its credentials at least once
-	skipped := 0
-	for i, t := range targets {
-		r := results[i]
-		c.emitGateway(ch, t, r, now)
-		answered[t.Project.ID] = answered[t.Project.ID] || r.authorised()
-		if r.skipped {
-			skipped++
-			continue
-		}
-		c.logOutcome(t, r)
-	}
-	if skipped > 0 {
-		// One line for the scrape, not one per gateway: the cause is the
-		// deadline, not the gateways.
-		level.Warn(c.logger).Log("msg", "scrape deadline passed before every gateway was asked",
-			"skipped", skipped, "gateways", len(targets), "err", context.Cause(c.ctx))
-	}
-	for id, ok := range answered {
-		projects[id] = ok && listErr[id] == nil
-	}
-	for id, ok := range projects {
-		ch <- prometheus.MustNewConstMetric(upDesc, prometheus.GaugeValue, boolValue(ok), id)
-	}
+	c.emitGateways(ch, targets, results)
+	health.addAnswers(targets, results)
+	health.emit(ch)
 	ch <- prometheus.MustNewConstMetric(scrapeDurationDesc, prometheus.GaugeValue, time.Since(start).Seconds())
+}
+
+// resolveTargets returns the gateways to scrape and the projects' health
+// so far: with explicit targets, nothing is known yet; else every
+// configured project is up unless its list failed.
+func (c *Collector) resolveTargets() ([]Target, projectHealth) {
+	if len(c.targets) > 0 {
+		c.source.cache.sweep(c.source.now())
+		return c.targets, projectHealth{}
+	}
+	r := c.source.resolve(c.ctx)
+	health := projectHealth{}
+	for _, id := range r.projects {
+		health[id] = projectState{listErr: r.listErr[id] != nil}
+	}
+	return r.targets, health
 }
 
 // fetchAll asks for every target's progress, at most concurrency at once,
@@ -157,11 +129,9 @@ func (c *Collector) fetchAll(targets []Target) []result {
 	results := make([]result, len(targets))
 	todo := make([]int, 0, len(targets))
 	for i, t := range targets {
-		if c.source != nil {
-			if p, ok := c.source.cached(t); ok {
-				results[i] = result{progress: p}
-				continue
-			}
+		if p, ok := c.source.cached(t); ok {
+			results[i] = result{progress: p}
+			continue
 		}
 		todo = append(todo, i)
 	}
@@ -170,14 +140,12 @@ func (c *Collector) fetchAll(targets []Target) []result {
 	}
 	jobs := make(chan int)
 	var wg sync.WaitGroup
-	for w := 0; w < min(c.concurrency, len(todo)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for range min(c.concurrency, len(todo)) {
+		wg.Go(func() {
 			for i := range jobs {
 				results[i] = c.fetch(targets[i])
 			}
-		}()
+		})
 	}
 	for _, i := range todo {
 		jobs <- i
@@ -191,17 +159,34 @@ func (c *Collector) fetch(t Target) result {
 	if err := c.ctx.Err(); err != nil {
 		return result{err: err, skipped: true}
 	}
-	if c.source != nil {
-		p, err := c.source.progress(c.ctx, t)
-		return result{progress: p, err: err}
-	}
-	p, err := c.fetcher.Progress(c.ctx, t.Project, t.InstanceID)
+	p, err := c.source.progress(c.ctx, t)
 	return result{progress: p, err: err}
+}
+
+// emitGateways sends every gateway's series and logs what changed.
+func (c *Collector) emitGateways(ch chan<- prometheus.Metric, targets []Target, results []result) {
+	now := c.now()
+	skipped := 0
+	for i, t := range targets {
+		r := results[i]
+		c.emitGateway(ch, t, r, now)
+		if r.skipped {
+			skipped++
+			continue
+		}
+		c.remember(t, r)
+	}
+	if skipped > 0 {
+		// One line for the scrape, not one per gateway: the cause is the
+		// deadline, not the gateways.
+		level.Warn(c.logger).Log("msg", "scrape deadline passed before every gateway was asked",
+			"skipped", skipped, "gateways", len(targets), "err", context.Cause(c.ctx))
+	}
 }
 
 func (c *Collector) emitGateway(ch chan<- prometheus.Metric, t Target, r result, now time.Time) {
 	var key string
-	if c.source != nil && r.err == nil && r.progress.Settled() {
+	if r.err == nil && r.progress.Settled() {
 		// A settled answer renders the same series every time: reuse them.
 		key = progressKey(t.Project, t.InstanceID)
 		if series, ok := c.source.cache.series(key, r.progress, t.InstanceName, t.Status); ok {
@@ -217,10 +202,6 @@ func (c *Collector) emitGateway(ch chan<- prometheus.Metric, t Target, r result,
 	}
 	if key != "" {
 		c.source.cache.keepSeries(key, r.progress, t.InstanceName, t.Status, series)
-	}
-	if p := r.progress; r.err == nil && p.Status == apig.StatusFailed && c.metrics.creationFailed(t.Project.ID, t.InstanceID, p.ErrorCode) {
-		level.Warn(c.logger).Log("msg", "gateway creation failed", "project_id", t.Project.ID, "instance_id", t.InstanceID,
-			"instance_name", t.InstanceName, "error_code", p.ErrorCode, "error_msg", p.ErrorMsg)
 	}
 }
 

@@ -4,9 +4,11 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/go-kit/log"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
@@ -36,7 +38,7 @@ func contractGateways() []apigtest.Gateway {
 	}
 }
 
-func newFixture(t *testing.T, gws []apigtest.Gateway) (*apigtest.Server, *apig.Client, *Metrics, []Target) {
+func newFixture(t *testing.T, gws []apigtest.Gateway) (*apigtest.Server, *Source, *Metrics, []Target) {
 	t.Helper()
 	fake := apigtest.New(gws...).Start()
 	t.Cleanup(fake.Close)
@@ -49,11 +51,11 @@ func newFixture(t *testing.T, gws []apigtest.Gateway) (*apigtest.Server, *apig.C
 	for _, g := range gws {
 		targets = append(targets, Target{Project: apig.Project{ID: g.ProjectID, Endpoint: fake.URL()}, InstanceID: g.ID, InstanceName: g.Name})
 	}
-	return fake, client, m, targets
+	return fake, uncachedSource(t, client), m, targets
 }
 
-func newCollector(client ProgressFetcher, m *Metrics, targets []Target) *Collector {
-	return New(context.Background(), Options{Fetcher: client, Targets: targets, Concurrency: 4, Metrics: m, Now: func() time.Time { return now }})
+func newCollector(src *Source, m *Metrics, targets []Target) *Collector {
+	return New(context.Background(), Options{Source: src, Targets: targets, Concurrency: 4, Metrics: m, Now: func() time.Time { return now }})
 }
 
 // The exposition below is the metric contract: names, help, labels, values.
@@ -126,8 +128,8 @@ var contractNames = []string{
 }
 
 func TestMetricContract(t *testing.T) {
-	_, client, m, targets := newFixture(t, contractGateways())
-	c := newCollector(client, m, targets)
+	_, src, m, targets := newFixture(t, contractGateways())
+	c := newCollector(src, m, targets)
 	if err := testutil.CollectAndCompare(c, strings.NewReader(contractText), contractNames...); err != nil {
 		t.Error(err)
 	}
@@ -141,9 +143,9 @@ func TestMetricContract(t *testing.T) {
 }
 
 func TestCountersAfterScrapes(t *testing.T) {
-	_, client, m, targets := newFixture(t, contractGateways())
+	_, src, m, targets := newFixture(t, contractGateways())
 	for i := 0; i < 3; i++ {
-		testutil.CollectAndCount(newCollector(client, m, targets))
+		testutil.CollectAndCount(newCollector(src, m, targets))
 	}
 	const want = `
 # HELP apig_api_errors_total Failed cloud API calls, by operation and error code: the API's code (APIC.7102, APIGW.0308, ...) or timeout, connection, decode, http_<status>.
@@ -186,9 +188,9 @@ func TestStateSet(t *testing.T) {
 	} {
 		t.Run(tc.status, func(t *testing.T) {
 			gws := []apigtest.Gateway{{ProjectID: projA, ID: "gw", Progress: apigtest.Raw(200, "application/json", `{"progress":30,"status":"`+tc.status+`"}`)}}
-			_, client, m, targets := newFixture(t, gws)
+			_, src, m, targets := newFixture(t, gws)
 			reg := prometheus.NewPedanticRegistry()
-			reg.MustRegister(newCollector(client, m, targets))
+			reg.MustRegister(newCollector(src, m, targets))
 			mfs, err := reg.Gather()
 			if err != nil {
 				t.Fatal(err)
@@ -219,12 +221,19 @@ func TestStateSet(t *testing.T) {
 }
 
 func TestFailureCountedOncePerGateway(t *testing.T) {
-	m := NewMetrics()
-	for i := 0; i < 5; i++ {
-		m.creationFailed(projA, "gw1", "APIC.9219")
+	codes := map[string]string{"gw1": "APIC.9219", "gw2": "APIC.9219", "gw3": ""}
+	src := uncachedSource(t, fetcherFunc(func(_ context.Context, _ apig.Project, id string) (*apig.Progress, error) {
+		return &apig.Progress{Percent: 0, Status: apig.StatusFailed, ErrorCode: codes[id]}, nil
+	}))
+	targets := []Target{
+		{Project: apig.Project{ID: projA}, InstanceID: "gw1"},
+		{Project: apig.Project{ID: projA}, InstanceID: "gw2"},
+		{Project: apig.Project{ID: projB}, InstanceID: "gw3"},
 	}
-	m.creationFailed(projA, "gw2", "APIC.9219")
-	m.creationFailed(projB, "gw3", "")
+	m := NewMetrics()
+	for range 5 {
+		testutil.CollectAndCount(newCollector(src, m, targets))
+	}
 	const want = `
 # HELP apig_creation_failures_total Distinct failed gateway creations seen by this process, by project and error code (a gateway seen failed on many scrapes counts once).
 # TYPE apig_creation_failures_total counter
@@ -241,25 +250,25 @@ func TestConcurrencyIsBounded(t *testing.T) {
 	for i := 0; i < 40; i++ {
 		gws = append(gws, apigtest.Gateway{ProjectID: projA, ID: "gw" + string(rune('a'+i%26)) + string(rune('a'+i/26)), Progress: apigtest.Succeeded(t0, t0.Add(time.Minute))})
 	}
-	fake, client, m, targets := newFixture(t, gws)
+	fake, src, m, targets := newFixture(t, gws)
 	fake.Latency.Store(int64(5 * time.Millisecond))
-	c := New(context.Background(), Options{Fetcher: client, Targets: targets, Concurrency: 3, Metrics: m})
+	c := New(context.Background(), Options{Source: src, Targets: targets, Concurrency: 3, Metrics: m})
 	if n := testutil.CollectAndCount(c, "apig_instance_scrape_success"); n != 40 {
 		t.Fatalf("%d gateways scraped, want 40", n)
 	}
 	if p := fake.PeakInFlight(); p > 3 || p < 1 {
 		t.Errorf("peak in flight %d, want 1..3", p)
 	}
-	if n := fake.Calls(apigtest.OpProgress); n != 40 {
+	if n := fake.Calls(apig.OpProgress); n != 40 {
 		t.Errorf("%d calls, want 40", n)
 	}
 }
 
 func TestCanceledScrapeStillAnswers(t *testing.T) {
-	_, client, m, targets := newFixture(t, contractGateways())
+	_, src, m, targets := newFixture(t, contractGateways())
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	c := New(ctx, Options{Fetcher: client, Targets: targets, Concurrency: 2, Metrics: m})
+	c := New(ctx, Options{Source: src, Targets: targets, Concurrency: 2, Metrics: m})
 	const want = `
 # HELP apig_up 1 if the last scrape reached APIG and was authorised for the project, and the project's gateway list (with discover) succeeded, else 0.
 # TYPE apig_up gauge
@@ -271,5 +280,61 @@ apig_up{project_id="fedcba9876543210fedcba9876543210"} 0
 	}
 	if n := testutil.CollectAndCount(c, "apig_instance_info"); n != len(targets) {
 		t.Errorf("%d info series, want %d", n, len(targets))
+	}
+}
+
+// hangingFetcher answers only when its call's context ends, and tells
+// started each time it is asked.
+type hangingFetcher struct {
+	calls   atomic.Int64
+	started chan struct{}
+}
+
+func (f *hangingFetcher) Progress(ctx context.Context, _ apig.Project, _ string) (*apig.Progress, error) {
+	f.calls.Add(1)
+	f.started <- struct{}{}
+	<-ctx.Done()
+	return nil, &apig.Error{Operation: apig.OpProgress, Code: apig.CodeTimeout, Err: ctx.Err()}
+}
+
+// TestDeadlineSkipsGatewaysNotYetAsked pins that once a scrape's deadline
+// has passed, gateways still queued are not asked (no request, no API
+// error counted) and the log gets one line for them, not one each.
+func TestDeadlineSkipsGatewaysNotYetAsked(t *testing.T) {
+	var targets []Target
+	for i := 0; i < 20; i++ {
+		targets = append(targets, Target{Project: apig.Project{ID: "p"}, InstanceID: strings.Repeat(string(rune('a'+i)), 32)})
+	}
+	f := &hangingFetcher{started: make(chan struct{}, len(targets))}
+	ctx, cancel := context.WithCancel(context.Background())
+	var logs strings.Builder
+	c := New(ctx, Options{Source: uncachedSource(t, f), Targets: targets, Concurrency: 2, Metrics: NewMetrics(), Logger: log.NewLogfmtLogger(&logs)})
+
+	go func() {
+		<-f.started
+		<-f.started
+		cancel() // the deadline passes while two calls hang
+	}()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(c)
+	if _, err := reg.Gather(); err != nil {
+		t.Fatal(err)
+	}
+
+	if got := f.calls.Load(); got != 2 {
+		t.Errorf("fetcher asked %d times, want 2 (one per worker)", got)
+	}
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	var failed, summary int
+	for _, l := range lines {
+		switch {
+		case strings.Contains(l, `msg="gateway scrape failed"`):
+			failed++
+		case strings.Contains(l, `msg="scrape deadline passed before every gateway was asked"`) && strings.Contains(l, "skipped=18 gateways=20"):
+			summary++
+		}
+	}
+	if failed != 2 || summary != 1 || len(lines) != 3 {
+		t.Errorf("want two failure lines and one summary, got:\n%s", logs.String())
 	}
 }

@@ -1,6 +1,8 @@
 // Package collector turns APIG answers into Prometheus metrics. It knows
-// nothing of HTTP: it asks a ProgressFetcher and emits const metrics built
-// fresh on every scrape.
+// nothing of HTTP: a Source asks the cloud (through its cache, sharing
+// calls between scrapes), and a Collector per scrape emits the series,
+// reusing those of settled gateways until their answer, name or list
+// status changes.
 package collector
 
 import "github.com/prometheus/client_golang/prometheus"
@@ -12,7 +14,8 @@ var gatewayLabels = []string{"project_id", "instance_id"}
 // settledNote ends the help of series a cached settled answer feeds.
 const settledNote = " Settled results may be up to cache.settled_ttl old."
 
-// Per-gateway series, built fresh in every Collect.
+// Per-gateway series: built for an answer under way or an error on every
+// scrape, and once per settled answer (see progressCache.series).
 var (
 	infoDesc = prometheus.NewDesc("apig_instance_info",
 		"Configured or discovered APIG dedicated gateway, value 1; status is the list API's status (Creating, Running, ...), empty for a configured gateway no list showed.",

@@ -64,6 +64,7 @@ type world struct {
 	ca          *testcert.CA
 	dialer      *testnet.Dialer
 	client      *apig.Client
+	source      *collector.Source
 	http        *http.Client
 	metrics     *collector.Metrics
 	registry    *prometheus.Registry
@@ -115,6 +116,7 @@ func newWorld(t *testing.T, onEdge bool, callLimit time.Duration) *world {
 		t.Fatal(err)
 	}
 	w.client = client
+	w.source = collector.NewSource(t.Context(), collector.SourceOptions{Fetcher: client}, nil)
 
 	for _, g := range healthyGateways() {
 		w.targets = append(w.targets, collector.Target{Project: apig.Project{ID: mainProject, Endpoint: w.fake.URL()}, InstanceID: g.ID, InstanceName: g.Name})
@@ -143,7 +145,7 @@ func (w *world) scrape(ctx context.Context) families {
 	w.t.Helper()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collector.New(ctx, collector.Options{
-		Fetcher:     w.client,
+		Source:      w.source,
 		Targets:     w.targets,
 		Concurrency: w.concurrency,
 		Metrics:     w.metrics,

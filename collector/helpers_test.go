@@ -18,6 +18,7 @@ var testNow = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 
 // rig is a Source on a started fake APIG, with its metrics.
 type rig struct {
+	ctx     context.Context // the sources' lifetime
 	fake    *apigtest.Server
 	client  *apig.Client
 	metrics *Metrics
@@ -30,7 +31,7 @@ func newRig(t *testing.T, fake *apigtest.Server) *rig {
 	t.Helper()
 	fake.Start()
 	t.Cleanup(fake.Close)
-	r := &rig{fake: fake, metrics: NewMetrics(), clock: apigtest.NewClock(testNow), limiter: apig.NewLimiter(16)}
+	r := &rig{ctx: t.Context(), fake: fake, metrics: NewMetrics(), clock: apigtest.NewClock(testNow), limiter: apig.NewLimiter(16)}
 	r.metrics.SetLimiter(r.limiter)
 	c, err := apig.NewClient(apig.Options{
 		Auth:     apig.StaticToken{Token: apig.StaticSecret("t")},
@@ -50,7 +51,7 @@ func (r *rig) project(id string) apig.Project { return apig.Project{ID: id, Endp
 // use builds the rig's source for these projects, keeping what the
 // previous one learnt.
 func (r *rig) use(ttl time.Duration, projects ...Project) *Source {
-	r.source = NewSource(SourceOptions{Fetcher: r.client, Lister: r.client, Projects: projects, SettledTTL: ttl, Now: r.clock.Now}, r.source)
+	r.source = NewSource(r.ctx, SourceOptions{Fetcher: r.client, Lister: r.client, Projects: projects, SettledTTL: ttl, Now: r.clock.Now}, r.source)
 	return r.source
 }
 
@@ -78,7 +79,7 @@ func (r *rig) gatherer(c *Collector) prometheus.Gatherer {
 
 // calls returns and resets the fake's call counts.
 func (r *rig) calls() (progress, list int64) {
-	progress, list = r.fake.Calls(apigtest.OpProgress), r.fake.Calls(apigtest.OpList)
+	progress, list = r.fake.Calls(apig.OpProgress), r.fake.Calls(apig.OpList)
 	r.fake.ResetCalls()
 	return progress, list
 }
@@ -93,6 +94,18 @@ func creating() func(time.Time) apigtest.Answer {
 
 func failed() func(time.Time) apigtest.Answer {
 	return apigtest.Failed(testNow.Add(-time.Hour), testNow.Add(-50*time.Minute), "APIC.9218", "quota")
+}
+
+// fetcherFunc is a ProgressFetcher for tests that need no HTTP.
+type fetcherFunc func(ctx context.Context, p apig.Project, instanceID string) (*apig.Progress, error)
+
+func (f fetcherFunc) Progress(ctx context.Context, p apig.Project, instanceID string) (*apig.Progress, error) {
+	return f(ctx, p, instanceID)
+}
+
+// uncachedSource asks f for every gateway on every scrape.
+func uncachedSource(t testing.TB, f ProgressFetcher) *Source {
+	return NewSource(t.Context(), SourceOptions{Fetcher: f}, nil)
 }
 
 func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }

@@ -88,7 +88,7 @@ func TestLoad(t *testing.T) {
 	}
 	wg.Wait()
 
-	calls, conns, peak := fake.Calls(apigtest.OpProgress), fake.Conns(), fake.PeakInFlight()
+	calls, conns, peak := fake.Calls(apig.OpProgress), fake.Conns(), fake.PeakInFlight()
 	hc.CloseIdleConnections()
 	fake.Close()
 	goroutines1 := waitGoroutines(goroutines0)
@@ -153,7 +153,7 @@ func loadScrape(t *testing.T, client *apig.Client, metrics *collector.Metrics, t
 	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	defer cancel()
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collector.New(ctx, collector.Options{Fetcher: client, Targets: targets, Concurrency: concurrency, Metrics: metrics}))
+	reg.MustRegister(collector.New(ctx, collector.Options{Source: collector.NewSource(ctx, collector.SourceOptions{Fetcher: client}, nil), Targets: targets, Concurrency: concurrency, Metrics: metrics}))
 	mfs, err := reg.Gather()
 	if err != nil {
 		t.Errorf("gather: %v", err)

@@ -1,7 +1,6 @@
 package collector
 
 import (
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -22,10 +21,6 @@ type Metrics struct {
 	cacheHits        prometheus.Counter
 	concurrencyLimit prometheus.GaugeFunc
 	limiter          atomic.Pointer[apig.Limiter]
-
-	mu          sync.Mutex
-	failedSeen  map[string]struct{} // project/instance counted in creationFailures
-	transitions *transitions
 }
 
 // NewMetrics creates the long-lived metrics; register them once.
@@ -56,8 +51,6 @@ func NewMetrics() *Metrics {
 			Namespace: namespace, Name: "creation_failures_total",
 			Help: "Distinct failed gateway creations seen by this process, by project and error code (a gateway seen failed on many scrapes counts once).",
 		}, []string{"project_id", "error_code"}),
-		failedSeen:  map[string]struct{}{},
-		transitions: newTransitions(),
 	}
 	// Throttling is rare; start its series at 0 so that rate() and alerts
 	// see a zero rather than no data.
@@ -95,22 +88,12 @@ func (m *Metrics) ObserveError(operation, code string) {
 	m.apiErrors.WithLabelValues(operation, code).Inc()
 }
 
-// creationFailed counts a failed creation once per gateway and reports
-// whether this was the first sighting.
-func (m *Metrics) creationFailed(projectID, instanceID, code string) bool {
-	k := projectID + "/" + instanceID
-	m.mu.Lock()
-	_, seen := m.failedSeen[k]
-	m.failedSeen[k] = struct{}{}
-	m.mu.Unlock()
-	if seen {
-		return false
-	}
+// countCreationFailure counts one distinct failed creation.
+func (m *Metrics) countCreationFailure(projectID, code string) {
 	if code == "" {
 		code = "unknown"
 	}
 	m.creationFailures.WithLabelValues(projectID, code).Inc()
-	return true
 }
 
 func (m *Metrics) Describe(ch chan<- *prometheus.Desc) {

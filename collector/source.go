@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -26,6 +27,12 @@ type Project struct {
 	// Discover adds every listed gateway that Filter accepts (nil accepts all).
 	Discover bool
 	Filter   func(name, status string) bool
+}
+
+// ProgressFetcher asks the cloud for one gateway's creation progress.
+// *apig.Client is one.
+type ProgressFetcher interface {
+	Progress(ctx context.Context, project apig.Project, instanceID string) (*apig.Progress, error)
 }
 
 // SourceOptions configure a Source.
@@ -54,24 +61,27 @@ type Source struct {
 	now      func() time.Time
 
 	*memory
-	progressCalls flights[*apig.Progress]
-	listCalls     flights[[]apig.Instance]
+	progressCalls *calls
+	listCalls     *calls
 }
 
 // memory is what a Source carries over a reload.
 type memory struct {
-	cache *progressCache
+	cache    *progressCache
+	gateways *gatewayStates
 
 	mu        sync.Mutex
 	lists     map[string][]apig.Instance // last good list, by listKey
 	listError map[string]string          // error code of the last failed list, by listKey
 }
 
-// NewSource returns a source; prev, if not nil, lends it its cache and
-// last good lists. Keys include the endpoint, so nothing learnt from one
-// endpoint is used for another.
-func NewSource(o SourceOptions, prev *Source) *Source {
-	s := &Source{fetcher: o.Fetcher, lister: o.Lister, projects: o.Projects, logger: o.Logger, now: o.Now}
+// NewSource returns a source whose API calls end when ctx ends (give it
+// the process's lifetime, cancelled on shutdown); prev, if not nil, lends
+// it its cache, last good lists and gateway states. Keys include the
+// endpoint, so nothing learnt from one endpoint is used for another.
+func NewSource(ctx context.Context, o SourceOptions, prev *Source) *Source {
+	s := &Source{fetcher: o.Fetcher, lister: o.Lister, projects: o.Projects, logger: o.Logger, now: o.Now,
+		progressCalls: newCalls(ctx), listCalls: newCalls(ctx)}
 	if s.logger == nil {
 		s.logger = log.NewNopLogger()
 	}
@@ -82,19 +92,10 @@ func NewSource(o SourceOptions, prev *Source) *Source {
 		s.memory = prev.memory
 		s.cache.setTTL(o.SettledTTL)
 	} else {
-		s.memory = &memory{cache: newProgressCache(o.SettledTTL), lists: map[string][]apig.Instance{}, listError: map[string]string{}}
+		s.memory = &memory{cache: newProgressCache(o.SettledTTL), gateways: newGatewayStates(),
+			lists: map[string][]apig.Instance{}, listError: map[string]string{}}
 	}
 	return s
-}
-
-// Project returns the configured project with the given ID.
-func (s *Source) Project(id string) (Project, bool) {
-	for _, p := range s.projects {
-		if p.Project.ID == id {
-			return p, true
-		}
-	}
-	return Project{}, false
 }
 
 // CachedGateways is the number of settled answers held.
@@ -165,6 +166,7 @@ func (s *Source) resolve(ctx context.Context) resolved {
 		}
 	}
 	s.cache.retain(keep, s.now())
+	s.gateways.watch(keep, s.now())
 	return r
 }
 
@@ -175,7 +177,7 @@ func (s *Source) list(ctx context.Context, p apig.Project) ([]apig.Instance, err
 	s.mu.Lock()
 	hint := len(s.lists[key])
 	s.mu.Unlock()
-	got, err, _ := s.listCalls.do(ctx, key, func(ctx context.Context) ([]apig.Instance, error) {
+	got, err := shared(ctx, s.listCalls, key, func(ctx context.Context) ([]apig.Instance, error) {
 		return s.lister.ListInstances(ctx, p, apig.ListOptions{Hint: hint})
 	})
 	s.mu.Lock()
@@ -189,7 +191,7 @@ func (s *Source) list(ctx context.Context, p apig.Project) ([]apig.Instance, err
 		}
 		return got, nil
 	}
-	code := errorCode(err)
+	code := apig.ErrorCode(err)
 	if !failing || prevCode != code {
 		s.listError[key] = code
 		level.Warn(s.logger).Log("msg", "gateway list failed; serving the last good list", "project_id", p.ID,
@@ -210,10 +212,18 @@ func (s *Source) lastListed(p apig.Project, instanceID string) (apig.Instance, b
 	return apig.Instance{}, false
 }
 
-// Lookup completes a target for a single gateway (the /probe case) with
-// its configured name, or the name and status of the project's last good
-// list. It makes no API call.
-func (s *Source) Lookup(p Project, instanceID string) Target {
+// ProbeTarget is the target for one gateway of a configured project (the
+// /probe case), with the gateway's configured name, or the name and
+// status the project's last good list showed. It makes no API call, and
+// reports false when the project is not configured. The gateway need not
+// be configured or listed: the state a scrape keeps about such a gateway
+// is bounded (MaxProbedGateways, ProbedGatewayTTL).
+func (s *Source) ProbeTarget(projectID, instanceID string) (Target, bool) {
+	i := slices.IndexFunc(s.projects, func(p Project) bool { return p.Project.ID == projectID })
+	if i < 0 {
+		return Target{}, false
+	}
+	p := s.projects[i]
 	t := Target{Project: p.Project, InstanceID: instanceID}
 	for _, in := range p.Instances {
 		if in.InstanceID == instanceID {
@@ -226,7 +236,7 @@ func (s *Source) Lookup(p Project, instanceID string) Target {
 			t.InstanceName = in.Name
 		}
 	}
-	return t
+	return t, true
 }
 
 // cached returns a settled answer young enough to reuse, unless the list
@@ -242,7 +252,7 @@ func (s *Source) cached(t Target) (*apig.Progress, bool) {
 // updates the cache with the answer.
 func (s *Source) progress(ctx context.Context, t Target) (*apig.Progress, error) {
 	key := progressKey(t.Project, t.InstanceID)
-	p, err, _ := s.progressCalls.do(ctx, key, func(ctx context.Context) (*apig.Progress, error) {
+	return shared(ctx, s.progressCalls, key, func(ctx context.Context) (*apig.Progress, error) {
 		// A call for this gateway may have ended and filled the cache
 		// between our miss and this flight's start.
 		if p, ok := s.cached(t); ok {
@@ -257,17 +267,9 @@ func (s *Source) progress(ctx context.Context, t Target) (*apig.Progress, error)
 		}
 		return p, err
 	})
-	return p, err
 }
 
 func isNotFound(err error) bool {
 	e, ok := apig.AsError(err)
 	return ok && e.NotFound()
-}
-
-func errorCode(err error) string {
-	if e, ok := apig.AsError(err); ok {
-		return e.Code
-	}
-	return "error"
 }

@@ -15,13 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-)
 
-// Operation names, as used by Calls.
-const (
-	OpProgress = "progress"
-	OpList     = "list"
-	OpIAM      = "iam"
+	"github.com/apig-exporter/apig_exporter/apig"
 )
 
 // Server is a simulated APIG endpoint. The zero value is not usable; call
@@ -143,7 +138,7 @@ func (s *Server) Handle(path string, h http.HandlerFunc) {
 	s.extra[path] = h
 }
 
-// Calls is the number of requests received for an operation.
+// Calls is the number of requests received for an operation (apig.OpProgress, apig.OpList).
 func (s *Server) Calls(op string) int64 {
 	if v, ok := s.calls.Load(op); ok {
 		return v.(*atomic.Int64).Load()
@@ -195,13 +190,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	switch {
 	case len(parts) == 6 && parts[0] == "v2" && parts[2] == "apigw" && parts[3] == "instances" && parts[5] == "progress":
-		s.count(OpProgress)
+		s.count(apig.OpProgress)
 		if !s.authorized(w, r, parts[1]) {
 			return
 		}
 		s.serveProgress(w, r, parts[1], parts[4])
 	case len(parts) == 4 && parts[0] == "v2" && parts[2] == "apigw" && parts[3] == "instances":
-		s.count(OpList)
+		s.count(apig.OpList)
 		if !s.authorized(w, r, parts[1]) {
 			return
 		}

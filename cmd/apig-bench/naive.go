@@ -2,45 +2,30 @@ package main
 
 import (
 	"context"
-	"sync"
+	"fmt"
+	"strings"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/collector"
 )
 
-// naiveScrapes runs k concurrent scrapes the naive way: one progress call
-// per gateway per scrape, at most concurrency at once, with no cache, no
-// shared calls and no discovery (the gateways are configured). It returns
-// the wall time of the slowest.
-func naiveScrapes(endpoint, project string, ids []string, concurrency, k int) (time.Duration, error) {
-	client, err := apig.NewClient(apig.Options{Auth: apig.StaticToken{Token: apig.StaticSecret("bench")}})
+// naiveConfig is the naive way: the gateways configured one by one, no
+// discovery and settled_ttl: 0s, so that every scrape asks every gateway.
+func naiveConfig(endpoint string, ids []string, concurrency int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "apig_endpoint: %s\nauth: {token: bench}\nconcurrency: %d\nrequest_timeout: 60s\ncache: {settled_ttl: 0s}\nprojects:\n  - id: %s\n    instances:\n", endpoint, concurrency, benchProject)
+	for _, id := range ids {
+		fmt.Fprintf(&b, "      - id: %s\n", id)
+	}
+	return b.String()
+}
+
+// naiveScrape runs the exporter with naiveConfig and returns the wall time
+// of one scrape.
+func naiveScrape(b bench, endpoint string, ids []string) (time.Duration, error) {
+	p, err := startExporter(b.bin, b.dir, naiveConfig(endpoint, ids, b.concurrency))
 	if err != nil {
 		return 0, err
 	}
-	targets := make([]collector.Target, len(ids))
-	for i, id := range ids {
-		targets[i] = collector.Target{Project: apig.Project{ID: project, Endpoint: endpoint}, InstanceID: id}
-	}
-	start := time.Now()
-	var wg sync.WaitGroup
-	errs := make([]error, k)
-	for i := range k {
-		wg.Go(func() {
-			reg := prometheus.NewRegistry()
-			reg.MustRegister(collector.New(context.Background(), collector.Options{
-				Fetcher: client, Targets: targets, Concurrency: concurrency, Metrics: collector.NewMetrics(),
-			}))
-			_, errs[i] = reg.Gather()
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return 0, err
-		}
-	}
-	return time.Since(start), nil
+	defer p.stop()
+	d, _, err := p.scrape(context.Background())
+	return d, err
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/apig-exporter/apig_exporter/apig"
 	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 )
 
@@ -25,18 +26,18 @@ type bench struct {
 
 // result is what one run measured.
 type result struct {
-	gateways                   int
-	first, floor               time.Duration
-	firstCalls                 int64
-	warmWall                   time.Duration // median
-	warmCalls                  float64
-	pairCold, pairWarm         float64 // calls of two concurrent scrapes / calls of one
-	cpuPerScrape               time.Duration
-	allocsPerScrape            float64
-	peakRSS                    int64
-	naiveWall                  time.Duration
-	naiveCalls, naivePairCalls int64
-	successfulGateways         int
+	gateways           int
+	first, floor       time.Duration
+	firstCalls         int64
+	warmWall           time.Duration // median
+	warmCalls          float64
+	pairCold, pairWarm float64 // calls of two concurrent scrapes / calls of one
+	cpuPerScrape       time.Duration
+	allocsPerScrape    float64
+	peakRSS            int64
+	naiveWall          time.Duration
+	naiveCalls         int64
+	successfulGateways int
 }
 
 // fakeAPIG serves n settled gateways (one in a hundred failed) in one
@@ -72,7 +73,7 @@ cache: {settled_ttl: 10m}
 }
 
 func calls(fake *apigtest.Server) int64 {
-	n := fake.Calls(apigtest.OpProgress) + fake.Calls(apigtest.OpList)
+	n := fake.Calls(apig.OpProgress) + fake.Calls(apig.OpList)
 	fake.ResetCalls()
 	return n
 }
@@ -153,15 +154,12 @@ func run(b bench) (result, error) {
 	}
 	bp.stop()
 
-	// The naive way, alone and in a pair.
-	if r.naiveWall, err = naiveScrapes(fake.URL(), benchProject, ids, b.concurrency, 1); err != nil {
+	// The naive way.
+	calls(fake)
+	if r.naiveWall, err = naiveScrape(b, fake.URL(), ids); err != nil {
 		return r, err
 	}
 	r.naiveCalls = calls(fake)
-	if _, err = naiveScrapes(fake.URL(), benchProject, ids, b.concurrency, 2); err != nil {
-		return r, err
-	}
-	r.naivePairCalls = calls(fake)
 	if r.successfulGateways != b.gateways {
 		fmt.Fprintf(os.Stderr, "apig-bench: warning: first scrape got %d of %d gateways\n", r.successfulGateways, b.gateways)
 	}

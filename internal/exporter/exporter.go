@@ -204,7 +204,7 @@ func (ex *Exporter) buildSetup(cfg *config.Config, prev *setup) (*setup, error) 
 	if prev != nil {
 		prevSource = prev.source
 	}
-	source := collector.NewSource(collector.SourceOptions{
+	source := collector.NewSource(ex.ctx, collector.SourceOptions{
 		Fetcher:    client,
 		Lister:     client,
 		Projects:   projects,

@@ -25,7 +25,7 @@ func (ex *Exporter) probeHandler() http.Handler {
 			http.Error(w, msg, http.StatusBadRequest)
 			return
 		}
-		project, ok := s.source.Project(projectID)
+		target, ok := s.source.ProbeTarget(projectID, instanceID)
 		if !ok {
 			http.Error(w, fmt.Sprintf("project_id %q is not configured; add it under projects in the configuration", projectID), http.StatusBadRequest)
 			return
@@ -36,7 +36,7 @@ func (ex *Exporter) probeHandler() http.Handler {
 		reg := prometheus.NewRegistry()
 		reg.MustRegister(collector.New(ctx, collector.Options{
 			Source:      s.source,
-			Targets:     []collector.Target{s.source.Lookup(project, instanceID)},
+			Targets:     []collector.Target{target},
 			Concurrency: 1,
 			Metrics:     ex.metrics,
 			Logger:      ex.logger,

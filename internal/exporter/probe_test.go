@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/apig-exporter/apig_exporter/apig"
 	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 )
 
@@ -79,7 +80,7 @@ apig_instance_scrape_success{instance_id="gone",project_id="p1"} 0
 			}
 		})
 	}
-	if n := fake.Calls(apigtest.OpList); n != 0 {
+	if n := fake.Calls(apig.OpList); n != 0 {
 		t.Errorf("%d list calls: a probe must not list", n)
 	}
 }
@@ -109,7 +110,7 @@ func TestProbeRefusesBadRequests(t *testing.T) {
 			}
 		})
 	}
-	if n := fake.Calls(apigtest.OpProgress); n != 0 {
+	if n := fake.Calls(apig.OpProgress); n != 0 {
 		t.Errorf("%d API calls for refused probes", n)
 	}
 }
@@ -133,7 +134,7 @@ apig_instance_info{instance_id="gw1",instance_name="configured-name",project_id=
 			t.Error(err)
 		}
 	}
-	if progress, list := fake.Calls(apigtest.OpProgress), fake.Calls(apigtest.OpList); progress != 2 || list != 2 {
+	if progress, list := fake.Calls(apig.OpProgress), fake.Calls(apig.OpList); progress != 2 || list != 2 {
 		t.Errorf("%d progress and %d list calls for two scrapes, want 2 and 2 (settled answers cached, one list per scrape)", progress, list)
 	}
 }

@@ -23,11 +23,11 @@ func TestConnectionsAreReused(t *testing.T) {
 		w.fake.Put(apigtest.Gateway{ProjectID: mainProject, ID: id, Progress: apigtest.Stuck(fixedNow.Add(-time.Minute), 30)})
 		w.targets = append(w.targets, collector.Target{Project: apig.Project{ID: mainProject, Endpoint: w.fake.URL()}, InstanceID: id})
 	}
-	calls0 := w.fake.Calls(apigtest.OpProgress)
+	calls0 := w.fake.Calls(apig.OpProgress)
 	for i := 0; i < scrapes; i++ {
 		w.scrape(context.Background())
 	}
-	calls := w.fake.Calls(apigtest.OpProgress) - calls0
+	calls := w.fake.Calls(apig.OpProgress) - calls0
 	conns := w.fake.Conns()
 	t.Logf("%d calls over %d connections", calls, conns)
 	if want := int64(scrapes * len(w.targets)); calls != want {
