@@ -106,18 +106,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		level.Error(logger).Log("msg", "cannot load configuration", "file", *configFile, "err", err)
 		return 1
 	}
-	handler, err := ex.Handler()
-	if err != nil {
-		level.Error(logger).Log("msg", "cannot build the web pages", "err", err)
-		return 1
-	}
 
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	go ex.ReloadOn(ctx, hup)
 
-	server := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	server := &http.Server{Handler: ex.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- web.ListenAndServe(server, webFlags, slogger) }()
 	select {

@@ -40,20 +40,23 @@ func TestWebConfigTLSAndBasicAuth(t *testing.T) {
 		{name: "right credentials", user: "prometheus", pass: "scrape-password", want: http.StatusOK},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			req, err := http.NewRequest(http.MethodGet, "https://"+r.addr+"/metrics", nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if tc.user != "" {
-				req.SetBasicAuth(tc.user, tc.pass)
-			}
-			resp, err := client.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			if resp.StatusCode != tc.want {
-				t.Errorf("status %d, want %d", resp.StatusCode, tc.want)
+			// Every page is behind the same TLS and basic auth.
+			for _, path := range []string{"/metrics", "/", "/api/v1/status", "/probe?project_id=0a1b2c3d4e5f60718293a4b5c6d7e8f9&instance_id=gw"} {
+				req, err := http.NewRequest(http.MethodGet, "https://"+r.addr+path, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tc.user != "" {
+					req.SetBasicAuth(tc.user, tc.pass)
+				}
+				resp, err := client.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != tc.want {
+					t.Errorf("%s: status %d, want %d", path, resp.StatusCode, tc.want)
+				}
 			}
 		})
 	}

@@ -103,6 +103,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	c.emitGateways(ch, targets, results)
 	health.addAnswers(targets, results)
 	health.emit(ch)
+	c.source.keepLatest(len(c.targets) == 0, targets, results, health, c.now())
 	ch <- prometheus.MustNewConstMetric(scrapeDurationDesc, prometheus.GaugeValue, time.Since(start).Seconds())
 }
 
@@ -117,7 +118,7 @@ func (c *Collector) resolveTargets() ([]Target, projectHealth) {
 	r := c.source.resolve(c.ctx)
 	health := projectHealth{}
 	for _, id := range r.projects {
-		health[id] = projectState{listErr: r.listErr[id] != nil}
+		health[id] = projectState{listErr: r.listErr[id]}
 	}
 	return r.targets, health
 }

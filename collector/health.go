@@ -6,13 +6,27 @@ import "github.com/prometheus/client_golang/prometheus"
 type projectHealth map[string]projectState
 
 type projectState struct {
-	listErr bool // its gateway list failed this scrape
+	listErr error // why its gateway list failed this scrape, if it did
 	// asked and authorised: its gateways were asked, and APIG took the
 	// project's credentials for at least one of them.
 	asked, authorised bool
+	// refusal is the first error of a gateway of the project, kept to say
+	// why the project is down when none was authorised.
+	refusal error
 }
 
-func (s projectState) up() bool { return !s.listErr && (!s.asked || s.authorised) }
+func (s projectState) up() bool { return s.listErr == nil && (!s.asked || s.authorised) }
+
+// err says why the project is down; nil when it is up.
+func (s projectState) err() error {
+	switch {
+	case s.up():
+		return nil
+	case s.listErr != nil:
+		return s.listErr
+	}
+	return s.refusal
+}
 
 // addAnswers records what the gateways' results say of their projects.
 func (h projectHealth) addAnswers(targets []Target, results []result) {
@@ -20,6 +34,9 @@ func (h projectHealth) addAnswers(targets []Target, results []result) {
 		s := h[t.Project.ID]
 		s.asked = true
 		s.authorised = s.authorised || results[i].authorised()
+		if s.refusal == nil && results[i].err != nil {
+			s.refusal = results[i].err
+		}
 		h[t.Project.ID] = s
 	}
 }

@@ -12,19 +12,21 @@ func TestProjectHealth(t *testing.T) {
 	gone := result{err: &apig.Error{Operation: apig.OpProgress, HTTPStatus: http.StatusNotFound, Code: "APIC.7302"}}
 	unreachable := result{err: &apig.Error{Operation: apig.OpProgress, Code: apig.CodeConnection}}
 	ok := result{progress: &apig.Progress{Status: apig.StatusSuccess}}
+	listFailed := &apig.Error{Operation: apig.OpList, HTTPStatus: http.StatusInternalServerError, Code: "APIG.9999"}
 	for _, tc := range []struct {
 		name    string
-		listErr bool
+		listErr error
 		results []result
 		want    bool
+		wantErr error // why it is down
 	}{
-		{"no gateways, list fine", false, nil, true},
-		{"list failed", true, []result{ok}, false},
-		{"one answer among refusals", false, []result{denied, ok}, true},
-		{"an error answer still shows the credentials work", false, []result{gone}, true},
-		{"every gateway refused", false, []result{denied, denied}, false},
-		{"APIG not reached", false, []result{unreachable}, false},
-		{"deadline before any gateway was asked", false, []result{{skipped: true}}, false},
+		{"no gateways, list fine", nil, nil, true, nil},
+		{"list failed", listFailed, []result{ok}, false, listFailed},
+		{"one answer among refusals", nil, []result{denied, ok}, true, nil},
+		{"an error answer still shows the credentials work", nil, []result{gone}, true, nil},
+		{"every gateway refused", nil, []result{denied, denied}, false, denied.err},
+		{"APIG not reached", nil, []result{unreachable}, false, unreachable.err},
+		{"deadline before any gateway was asked", nil, []result{{skipped: true}}, false, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := projectHealth{"p1": {listErr: tc.listErr}}
@@ -35,6 +37,9 @@ func TestProjectHealth(t *testing.T) {
 			h.addAnswers(targets, tc.results)
 			if got := h["p1"].up(); got != tc.want {
 				t.Errorf("up = %v, want %v", got, tc.want)
+			}
+			if got := h["p1"].err(); got != tc.wantErr {
+				t.Errorf("err = %v, want %v", got, tc.wantErr)
 			}
 		})
 	}

@@ -69,6 +69,7 @@ type Source struct {
 type memory struct {
 	cache    *progressCache
 	gateways *gatewayStates
+	latest   latest
 
 	mu        sync.Mutex
 	lists     map[string][]apig.Instance // last good list, by listKey

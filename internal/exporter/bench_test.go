@@ -30,7 +30,7 @@ func BenchmarkTwoConcurrentScrapes(b *testing.B) {
 	if err := ex.Reload(); err != nil {
 		b.Fatal(err)
 	}
-	h, _ := ex.Handler()
+	h := ex.Handler()
 	scrape := func() {
 		r := httptest.NewRequest(http.MethodGet, "/metrics", nil)
 		r.Header.Set("Accept-Encoding", "gzip")

@@ -43,6 +43,8 @@ type Exporter struct {
 	load          func() (*config.Config, error)
 	timeoutOffset time.Duration
 	metricsPath   string
+	// now is the clock of scrapes and of the status page's freshness.
+	now func() time.Time
 
 	metrics  *collector.Metrics
 	registry *prometheus.Registry
@@ -74,7 +76,7 @@ type setup struct {
 func New(o Options) *Exporter {
 	ctx, cancel := context.WithCancel(context.Background())
 	ex := &Exporter{
-		logger: o.Logger, load: o.Load, timeoutOffset: o.TimeoutOffset, metricsPath: o.MetricsPath,
+		logger: o.Logger, load: o.Load, timeoutOffset: o.TimeoutOffset, metricsPath: o.MetricsPath, now: time.Now,
 		metrics: collector.NewMetrics(),
 		limiter: apig.NewLimiter(config.DefaultConcurrency),
 		ctx:     ctx, cancel: cancel,

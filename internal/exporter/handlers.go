@@ -12,9 +12,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/prometheus/common/version"
-	"github.com/prometheus/exporter-toolkit/web"
 
 	"github.com/apig-exporter/apig_exporter/collector"
+	"github.com/apig-exporter/apig_exporter/internal/statuspage"
 )
 
 // defaultScrapeTimeout bounds a scrape that did not say its own timeout
@@ -25,7 +25,7 @@ const defaultScrapeTimeout = 30 * time.Second
 const maxScrapeTimeout = time.Hour
 
 // Handler serves every endpoint of the exporter.
-func (ex *Exporter) Handler() (http.Handler, error) {
+func (ex *Exporter) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle(ex.metricsPath, ex.metricsHandler())
 	mux.Handle("/probe", ex.probeHandler())
@@ -41,23 +41,13 @@ func (ex *Exporter) Handler() (http.Handler, error) {
 		_, _ = w.Write([]byte("Ready\n"))
 	})
 	if ex.metricsPath != "/" {
-		landing, err := web.NewLandingPage(web.LandingConfig{
-			Name:        "APIG Exporter",
-			Description: "Creation progress of Huawei Cloud APIG dedicated gateways",
-			Version:     version.Info(),
-			Profiling:   "false",
-			Links: []web.LandingLinks{
-				{Address: ex.metricsPath, Text: "Metrics"},
-				{Address: "/-/healthy", Text: "Health"},
-				{Address: "/-/ready", Text: "Readiness"},
-			},
-		})
-		if err != nil {
-			return nil, err
-		}
-		mux.Handle("/", landing)
+		mux.Handle("/", statuspage.New(statuspage.Options{
+			Version:     version.Version,
+			MetricsPath: ex.metricsPath,
+			Snapshot:    ex.statusSnapshot,
+		}))
 	}
-	return mux, nil
+	return mux
 }
 
 // reloadHandler reloads the configuration on POST and answers with the
@@ -100,6 +90,7 @@ func (ex *Exporter) metricsHandler() http.Handler {
 			Concurrency: s.cfg.Concurrency,
 			Metrics:     ex.metrics,
 			Logger:      ex.logger,
+			Now:         ex.now,
 		}))
 		// The scrape registry goes first: the counters it moves are then
 		// current in the same answer.

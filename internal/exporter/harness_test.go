@@ -45,11 +45,7 @@ func newTestExporter(t *testing.T, load func() (*config.Config, error)) (*testEx
 	logs := &testlog.Buffer{}
 	ex := New(Options{Logger: log.NewLogfmtLogger(logs), Load: load, TimeoutOffset: 500 * time.Millisecond})
 	t.Cleanup(ex.Close)
-	h, err := ex.Handler()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &testExporter{Exporter: ex, logs: logs, handler: h}, ex.Reload()
+	return &testExporter{Exporter: ex, logs: logs, handler: ex.Handler()}, ex.Reload()
 }
 
 // mustExporter is newTestExporter for a configuration that must load.

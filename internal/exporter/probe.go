@@ -40,6 +40,7 @@ func (ex *Exporter) probeHandler() http.Handler {
 			Concurrency: 1,
 			Metrics:     ex.metrics,
 			Logger:      ex.logger,
+			Now:         ex.now,
 		}))
 		ex.serveGathered(w, r, reg)
 	})
