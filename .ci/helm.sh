@@ -11,6 +11,7 @@
 #     configuration (--config.check). The credential files are the one
 #     thing changed: they are moved into a temporary directory and created
 #     there with a test value.
+# The chart README's values table names every key of values.yaml.
 # Last, the packaged chart (helm package) carries the mixin's files
 # themselves, not links.
 set -euo pipefail
@@ -30,6 +31,8 @@ quiet_links() { grep -v 'found symbolic link in path' >&2 || true; }
 
 go build -o "$tmp/apig_exporter" .
 (cd mixin && go build -o "$tmp/chartcheck" ./chartcheck)
+"$tmp/chartcheck" -values "$chart/values.yaml" -readme "$chart/README.md"
+ok "every key of values.yaml is in the chart README's table"
 
 all_on=(--set serviceMonitor.enabled=true --set podMonitor.enabled=true
   --set prometheusRule.enabled=true --set dashboard.enabled=true

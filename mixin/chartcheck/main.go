@@ -6,6 +6,9 @@
 // With -config-out it writes that configuration, with the credential files
 // moved into the directory and created, for `apig_exporter --config.check`.
 //
+// With -values and -readme it checks instead that the chart's README names
+// every key of its values.yaml.
+//
 // Usage (from mixin/): go run ./chartcheck -manifests rendered.yaml
 //
 //	[-alerts alerts/apig-alerts.yaml] [-dashboard dashboards/apig-provisioning.json]
@@ -31,9 +34,22 @@ func run(args []string) error {
 	alertsFile := fs.String("alerts", "", "check that the PrometheusRule's groups are this file's")
 	dashboardFile := fs.String("dashboard", "", "check that the Grafana dashboard ConfigMap holds this file")
 	configOut := fs.String("config-out", "", "write the exporter's configuration here, credential files included")
+	valuesFile := fs.String("values", "", "with -readme: check that the README names every key of this values.yaml")
+	readmeFile := fs.String("readme", "", "the chart's README, for -values")
 	noConfig := fs.Bool("no-config", false, "the configuration comes from an existing ConfigMap: check no rendered one")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *valuesFile != "" {
+		values, err := os.ReadFile(*valuesFile)
+		if err != nil {
+			return err
+		}
+		readme, err := os.ReadFile(*readmeFile)
+		if err != nil {
+			return err
+		}
+		return checkValuesDocumented(values, readme)
 	}
 	if *manifestsFile == "" {
 		return fmt.Errorf("-manifests is required")
