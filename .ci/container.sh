@@ -86,31 +86,28 @@ echo ci-test-token >"$root$(dirname "$config")/token"
 chmod -R a+rX "$root"
 echo "container.sh: root filesystem: $(cd "$root" && find . -type f | sort | tr '\n' ' ')"
 
-# run_in_image ARGS...: runs ARGS in $root, mounted read-only in a private
-# mount namespace, as $uid:$gid with no supplementary groups.
-run_in_image() {
-  unshare --mount --propagation private -- /bin/sh -c '
-    root=$1; shift
+# in_image ARGS...: runs ARGS in $root, mounted read-only in a private
+# mount namespace, as $uid:$gid with no supplementary groups. unshare, sh
+# and chroot each exec the next, so the pid of `"${in_image[@]}" ... &` is
+# the exporter's.
+in_image=(unshare --mount --propagation private -- /bin/sh -c '
+    root=$1; ids=$2; shift 2
     mount --bind "$root" "$root" && mount -o remount,bind,ro "$root" &&
-    exec chroot --userspec="$UID_GID" --groups="${UID_GID#*:}" "$root" "$@"' \
-    run_in_image "$root" "$@"
-}
-export UID_GID="$uid:$gid"
+    exec chroot --userspec="$ids" --groups="${ids#*:}" "$root" "$@"' in_image "$root" "$uid:$gid")
 
-run_in_image "${entrypoint[@]}" "${cmd[@]}" --config.check ||
+"${in_image[@]}" "${entrypoint[@]}" "${cmd[@]}" --config.check ||
   fail "ENTRYPOINT + CMD + --config.check rejects the configuration at $config"
 ok "ENTRYPOINT + CMD read the configuration at $config"
 
 port=$(free_port)
-run_in_image "${entrypoint[@]}" --demo --web.listen-address="127.0.0.1:$port" >"$tmp/exporter.log" 2>&1 &
+"${in_image[@]}" "${entrypoint[@]}" --demo --web.listen-address="127.0.0.1:$port" >"$tmp/exporter.log" 2>&1 &
 pid=$!
 wait_http "http://127.0.0.1:$port/metrics" 30
 n=$(fetch "http://127.0.0.1:$port/metrics" | grep -c '^apig_') || true
 [ "$n" -gt 0 ] || fail "/metrics has no apig_ series"
 
 # The process really is the image's: its user, its root, read-only.
-exe_pid=$(pgrep -P "$pid" 2>/dev/null || true)
-[ -n "$exe_pid" ] || exe_pid=$pid
+exe_pid=$pid
 status=/proc/$exe_pid/status
 [ "$(awk '/^Uid:/ {print $2, $3, $4, $5}' "$status")" = "$uid $uid $uid $uid" ] || fail "runs as $(grep ^Uid: "$status")"
 [ "$(awk '/^Gid:/ {print $2, $3, $4, $5}' "$status")" = "$gid $gid $gid $gid" ] || fail "runs as $(grep ^Gid: "$status")"
