@@ -1,5 +1,7 @@
 # Build a static binary from source, then run it as a non-root user on a
-# minimal base.
+# minimal base. .ci/container.sh builds with the same script and runs the
+# result as uid 65532 on a read-only root holding only the binary and CA
+# certificates, as this image does.
 FROM golang:1.26 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
@@ -7,14 +9,8 @@ RUN go mod download
 COPY . .
 ARG VERSION=0.1.0
 ARG REVISION=unknown
-RUN CGO_ENABLED=0 go build -trimpath \
-      -ldflags "-s -w \
-        -X github.com/prometheus/common/version.Version=${VERSION} \
-        -X github.com/prometheus/common/version.Revision=${REVISION} \
-        -X github.com/prometheus/common/version.Branch=main \
-        -X github.com/prometheus/common/version.BuildUser=docker \
-        -X github.com/prometheus/common/version.BuildDate=$(date -u +%Y%m%d-%H:%M:%S)" \
-      -o /out/apig_exporter .
+RUN VERSION=${VERSION} REVISION=${REVISION} BUILD_USER=docker \
+      .ci/build-static.sh /out/apig_exporter
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/apig_exporter /bin/apig_exporter
