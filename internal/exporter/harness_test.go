@@ -11,17 +11,15 @@ import (
 	"time"
 
 	"github.com/go-kit/log"
-	"go.uber.org/goleak"
 
 	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 	"github.com/apig-exporter/apig_exporter/config"
 	"github.com/apig-exporter/apig_exporter/internal/demo"
+	"github.com/apig-exporter/apig_exporter/internal/testenv"
 	"github.com/apig-exporter/apig_exporter/internal/testlog"
 )
 
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
-}
+func TestMain(m *testing.M) { testenv.Main(m) }
 
 const (
 	testProject = "0123456789abcdef0123456789abcdef"
