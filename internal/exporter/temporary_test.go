@@ -1,8 +1,11 @@
 package exporter
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -11,6 +14,7 @@ import (
 
 	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 	"github.com/apig-exporter/apig_exporter/config"
+	"github.com/apig-exporter/apig_exporter/internal/demo"
 )
 
 const (
@@ -237,5 +241,40 @@ func TestProjectFromRegion(t *testing.T) {
 				t.Errorf("the load log does not count the found project:\n%s", te.logs)
 			}
 		})
+	}
+}
+
+// TestDemoAuthModes: every --demo.auth mode watches both demo projects,
+// and the temporary-keys modes show when their keys expire.
+func TestDemoAuthModes(t *testing.T) {
+	for _, mode := range []string{config.ModeToken, config.ModeAKSK, config.ModePassword, config.ModeAgency, config.ModeOIDC} {
+		t.Run(mode, func(t *testing.T) {
+			te, cfg := demoExporter(t, mode)
+			_, body := te.get("/metrics")
+			for _, p := range cfg.Projects {
+				if !hasLine(body, `apig_up{project_id="`+p.ID+`"} 1`) {
+					t.Errorf("apig_up of %s is not 1", p.ID)
+				}
+			}
+			temporary := cfg.Auth.Temporary()
+			if got := strings.Contains(body, "apig_credentials_expiry_timestamp_seconds{"); got != temporary {
+				t.Errorf("expiry gauge served: %v, want %v", got, temporary)
+			}
+		})
+	}
+}
+
+// TestDemoRemovesIDTokenFile: the oidc demo's id token file goes at Close.
+func TestDemoRemovesIDTokenFile(t *testing.T) {
+	sim, cfg, err := demo.Start(config.ModeOIDC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(cfg.Auth.OIDC.IDTokenFile); err != nil {
+		t.Fatalf("id token file: %v", err)
+	}
+	sim.Close()
+	if _, err := os.Stat(cfg.Auth.OIDC.IDTokenFile); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("id token file still there after Close: %v", err)
 	}
 }
