@@ -231,6 +231,7 @@ func TestProjectAuth(t *testing.T) {
 		{name: "no mode", auth: "{}", wantErr: "config: projects[1].auth: no credentials; set one of token, token_file, aksk, password, agency, oidc or profile, or leave auth out to use the top-level auth"},
 		{name: "two modes", auth: "{token: x, agency: {}}", wantErr: "config: projects[1].auth: token and agency are both set; configure exactly one"},
 		{name: "bad aksk", auth: "{aksk: {access_key: AK}}", wantErr: "config: projects[1].auth.aksk.secret_key: missing; set secret_key or secret_key_file"},
+		{name: "a secret where a mapping goes is not quoted", auth: "s3cr3t-in-the-wrong-place", wantErr: `config: line 5: text (value hidden) is not a valid mapping`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := Parse([]byte(head + tc.auth + "}\n"))

@@ -278,3 +278,20 @@ func TestDemoRemovesIDTokenFile(t *testing.T) {
 		t.Errorf("id token file still there after Close: %v", err)
 	}
 }
+
+// TestProjectFromRegionPassword: a password login finds the region's
+// project from its scoped login's answer, then watches its gateways.
+func TestProjectFromRegionPassword(t *testing.T) {
+	fake := apigtest.New(apigtest.Gateway{ProjectID: testProject, ID: testGateway, Progress: apigtest.Creating(time.Now(), 0)})
+	iam := apigtest.NewIAM(fake, "acct", "bot", "pw-for-region-test")
+	iam.AddProject("cn-north-4", testProject)
+	fake.Authenticate = iam.Authenticate
+	fake.Start()
+	defer fake.Close()
+	text := "region: cn-north-4\napig_endpoint: " + fake.URL() + "\niam_endpoint: " + fake.URL() +
+		"\nauth: {password: {domain_name: acct, username: bot, password: pw-for-region-test}}\n"
+	te := mustExporter(t, fromFile(configFile(t, text)))
+	if up, _ := scrapeUp(t, te); !up {
+		t.Errorf("apig_up 0:\n%s", te.logs)
+	}
+}
