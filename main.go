@@ -59,7 +59,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		logLevel      = app.Flag("log.level", "Only log messages with the given severity or above: debug, info, warn, error.").Default("info").Enum("debug", "info", "warn", "error")
 		logFormat     = app.Flag("log.format", "Output format of log messages: logfmt or json.").Default("logfmt").Enum("logfmt", "json")
 		demoMode      = app.Flag("demo", "Serve a built-in simulated APIG on loopback and watch its gateways; needs no configuration file.").Bool()
-		demoAuth      = app.Flag("demo.auth", "With --demo, the authentication the simulated APIG requires: token, aksk (verifies every signature) or password (adds a simulated IAM).").Default("token").Enum("token", "aksk", "password")
+		demoAuth      = app.Flag("demo.auth", "With --demo, the authentication the simulated APIG requires: token, aksk (verifies every signature), password (adds a simulated IAM), agency (a simulated metadata service) or oidc (a simulated IAM OIDC exchange).").Default("token").Enum("token", "aksk", "password", "agency", "oidc")
 		webFlags      = kingpinflag.AddFlags(app, ":10172")
 	)
 	app.Version(version.Print(exporterName))

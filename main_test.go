@@ -10,15 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 	"github.com/apig-exporter/apig_exporter/config"
+	"github.com/apig-exporter/apig_exporter/internal/testenv"
 )
 
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
-}
+func TestMain(m *testing.M) { testenv.Main(m) }
 
 func writeFile(t *testing.T, path, content string) {
 	t.Helper()

@@ -140,6 +140,14 @@ func (c *regionCache) get(ctx context.Context, region string, obs Observer, find
 		return id, nil
 	}
 	ch := c.flight.DoChan(region, func() (any, error) {
+		// A flight that ended between the check above and this one has
+		// found it already.
+		c.mu.Lock()
+		id, ok := c.ids[region]
+		c.mu.Unlock()
+		if ok {
+			return id, nil
+		}
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), DefaultLoginTimeout)
 		defer cancel()
 		id, err := find(fctx)

@@ -54,7 +54,7 @@ func NewMetrics() *Metrics {
 	}
 	// Throttling is rare; start its series at 0 so that rate() and alerts
 	// see a zero rather than no data.
-	for _, op := range []string{apig.OpProgress, apig.OpList, apig.OpIAM} {
+	for _, op := range []string{apig.OpProgress, apig.OpList, apig.OpIAM, apig.OpMetadata} {
 		m.apiThrottled.WithLabelValues(op)
 	}
 	m.concurrencyLimit = prometheus.NewGaugeFunc(prometheus.GaugeOpts{

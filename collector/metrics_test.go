@@ -34,6 +34,7 @@ apig_api_concurrency_limit 8
 # TYPE apig_api_throttled_total counter
 apig_api_throttled_total{operation="iam"} 0
 apig_api_throttled_total{operation="list"} 0
+apig_api_throttled_total{operation="metadata"} 0
 apig_api_throttled_total{operation="progress"} 1
 # HELP apig_instance_scrape_success 1 if this scrape got and decoded the gateway's creation progress, else 0 (then no progress, status or time series for the gateway). Settled results may be up to cache.settled_ttl old.
 # TYPE apig_instance_scrape_success gauge

@@ -31,7 +31,19 @@ func TestAuthModes(t *testing.T) {
 		{name: "token and aksk", auth: "{token: x, aksk: {access_key: AK, secret_key: SK}}", wantErr: "auth: token and aksk are both set; configure exactly one"},
 		{name: "token_file and password", auth: "{token_file: " + secretFile + ", password: {domain_name: a, username: b, password: c}}", wantErr: "auth: token_file and password are both set; configure exactly one"},
 		{name: "all three", auth: "{token: x, aksk: {access_key: AK, secret_key: SK}, password: {domain_name: a, username: b, password: c}}", wantErr: "auth: token, aksk and password are all set; configure exactly one"},
-		{name: "no mode", auth: "{}", wantErr: "auth: no credentials; set one of token, token_file, aksk or password"},
+		{name: "agency with the default endpoint", auth: "{agency: {}}", wantMode: ModeAgency},
+		{name: "agency with an endpoint", auth: "{agency: {metadata_endpoint: 'http://127.0.0.1:8080'}}", wantMode: ModeAgency},
+		{name: "oidc", auth: "{oidc: {idp_id: cce, id_token_file: " + secretFile + "}}", wantMode: ModeOIDC},
+
+		{name: "no mode", auth: "{}", wantErr: "auth: no credentials; set one of token, token_file, aksk, password, agency, oidc or profile, or leave auth out"},
+		{name: "agency and oidc", auth: "{agency: {}, oidc: {idp_id: cce, id_token_file: " + secretFile + "}}", wantErr: "auth: agency and oidc are both set; configure exactly one"},
+		{name: "agency endpoint with a path", auth: "{agency: {metadata_endpoint: 'http://169.254.169.254/openstack'}}", wantErr: `auth.agency.metadata_endpoint: "http://169.254.169.254/openstack" must be http://host[:port]`},
+		{name: "agency endpoint without scheme", auth: "{agency: {metadata_endpoint: '169.254.169.254'}}", wantErr: `auth.agency.metadata_endpoint: "169.254.169.254" must be http://host[:port]`},
+		{name: "oidc without idp_id", auth: "{oidc: {id_token_file: " + secretFile + "}}", wantErr: "auth.oidc.idp_id: missing"},
+		{name: "oidc without id_token_file", auth: "{oidc: {idp_id: cce}}", wantErr: "auth.oidc.id_token_file: missing"},
+		{name: "oidc unreadable id_token_file", auth: "{oidc: {idp_id: cce, id_token_file: " + missing + "}}", wantErr: "auth.oidc.id_token_file: cannot read " + missing + ": no such file or directory"},
+		{name: "oidc unknown key", auth: "{oidc: {idp: cce}}", wantErr: `unknown key "idp"`},
+		{name: "profile file missing", auth: "{profile: {file: " + missing + "}}", wantErr: "auth.profile.file: credentials file " + missing + ": no such file or directory"},
 		{name: "aksk without secret key", auth: "{aksk: {access_key: AK}}", wantErr: "auth.aksk.secret_key: missing; set secret_key or secret_key_file"},
 		{name: "aksk without access key", auth: "{aksk: {secret_key: SK}}", wantErr: "auth.aksk.access_key: missing; set access_key or access_key_file"},
 		{name: "aksk secret key twice", auth: "{aksk: {access_key: AK, secret_key: SK, secret_key_file: " + secretFile + "}}", wantErr: "auth.aksk: secret_key and secret_key_file are both set; configure exactly one"},
@@ -158,9 +170,21 @@ func TestEnvironmentPrecedence(t *testing.T) {
 			wantErr: "auth: HUAWEICLOUD_SDK_AK is set in the environment but HUAWEICLOUD_SDK_SK is not; set both or neither",
 		},
 		{
-			name:    "no credentials anywhere",
+			name:    "half an OIDC pair is an error naming both",
 			file:    "region: cn-north-4\nprojects: [{id: p1, instances: [{id: i1}]}]\n",
+			env:     map[string]string{"HUAWEICLOUD_SDK_ID_TOKEN_FILE": "/var/run/token"},
+			wantErr: "auth: HUAWEICLOUD_SDK_ID_TOKEN_FILE is set in the environment but HUAWEICLOUD_SDK_IDP_ID is not; set both or neither",
+		},
+		{
+			name:    "an empty auth does not fall through to the environment",
+			file:    "region: cn-north-4\nauth: {}\nprojects: [{id: p1, instances: [{id: i1}]}]\n",
+			env:     map[string]string{"HUAWEICLOUD_SDK_AK": "AK1", "HUAWEICLOUD_SDK_SK": "SK1"},
 			wantErr: "auth: no credentials",
+		},
+		{
+			name:     "no credentials anywhere leaves the metadata service",
+			file:     "region: cn-north-4\nprojects: [{id: p1, instances: [{id: i1}]}]\n",
+			wantMode: ModeAgency, wantProject: "p1", wantRegion: "cn-north-4",
 		},
 		{
 			name:        "a project only the environment names discovers its gateways",
@@ -213,11 +237,16 @@ func TestEnvironmentPrecedence(t *testing.T) {
 	}
 }
 
-// TestParseIgnoresEnvironment: Parse is the file alone.
+// TestParseIgnoresEnvironment: Parse is the file alone; an auth left out
+// goes to the metadata service without reading any credentials file.
 func TestParseIgnoresEnvironment(t *testing.T) {
 	t.Setenv("HUAWEICLOUD_SDK_AK", "AK1")
 	t.Setenv("HUAWEICLOUD_SDK_SK", "SK1")
-	if _, err := Parse([]byte(authProjects)); err == nil || !strings.Contains(err.Error(), "auth: no credentials") {
-		t.Fatalf("error %v, want no credentials", err)
+	c, err := Parse([]byte(authProjects))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Auth.Mode() != ModeAgency || len(c.Auth.Chain) != 2 || c.Auth.Chain[1] != "credentials file: not read without an environment" {
+		t.Errorf("mode %q, chain %q; want the metadata service, the file unread", c.Auth.Mode(), c.Auth.Chain)
 	}
 }

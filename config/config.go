@@ -29,8 +29,10 @@ type Config struct {
 
 // Project is one Huawei Cloud project and the gateways watched in it.
 type Project struct {
-	ID        string     `yaml:"id"`
-	Region    string     `yaml:"region"`
+	ID     string `yaml:"id"`
+	Region string `yaml:"region"`
+	// Auth, if set, overrides the top-level auth for this project.
+	Auth      *Auth      `yaml:"auth"`
 	Instances []Instance `yaml:"instances"`
 	Discovery `yaml:",inline"`
 }
@@ -76,7 +78,8 @@ func Load(path string) (*Config, error) {
 }
 
 // Parse decodes and validates configuration text alone, ignoring the
-// environment.
+// environment: an auth left out then goes straight to the metadata
+// service, without reading a credentials file.
 func Parse(b []byte) (*Config, error) { return ParseWithEnv(b, nil) }
 
 // ParseWithEnv is Parse with environment defaults read through lookup
@@ -86,10 +89,8 @@ func ParseWithEnv(b []byte, lookup func(string) (string, bool)) (*Config, error)
 	if err != nil {
 		return nil, err
 	}
-	if lookup != nil {
-		if err := c.FromEnvironment(lookup); err != nil {
-			return nil, err
-		}
+	if err := c.FromEnvironment(lookup); err != nil {
+		return nil, err
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err

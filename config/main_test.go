@@ -3,9 +3,7 @@ package config_test
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/apig-exporter/apig_exporter/internal/testenv"
 )
 
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
-}
+func TestMain(m *testing.M) { testenv.Main(m) }

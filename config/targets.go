@@ -15,12 +15,25 @@ func (c *Config) APIGEndpointFor(p Project) string {
 	return hwcloud.APIGEndpoint(c.regionOf(p))
 }
 
-// IAMEndpointFor is the IAM endpoint for a project, by the same rules.
+// IAMEndpointFor is the IAM endpoint for a project: iam_endpoint if set,
+// else its credentials' own (from the credentials file or
+// HUAWEICLOUD_SDK_IAM_ENDPOINT), else its region's.
 func (c *Config) IAMEndpointFor(p Project) string {
 	if c.IAMEndpoint != "" {
 		return strings.TrimRight(c.IAMEndpoint, "/")
 	}
+	if e := c.AuthFor(p).IAMEndpoint; e != "" {
+		return strings.TrimRight(e, "/")
+	}
 	return hwcloud.IAMEndpoint(c.regionOf(p))
+}
+
+// AuthFor is the credentials project p uses: its own, else the top level's.
+func (c *Config) AuthFor(p Project) *Auth {
+	if p.Auth != nil {
+		return p.Auth
+	}
+	return &c.Auth
 }
 
 // regionOf is the project's own region, else the top-level one.

@@ -21,11 +21,16 @@ func (c *Config) Validate() error {
 	}
 	p.endpoint("apig_endpoint", c.APIGEndpoint)
 	p.endpoint("iam_endpoint", c.IAMEndpoint)
-	c.Auth.validate(&p)
+	c.Auth.validate(&p, "auth")
 	c.TLS.validate(&p)
 
 	if len(c.Projects) == 0 {
-		p.add("projects", "no project configured; list at least one project with its gateways")
+		switch {
+		case c.Auth.Mode() == ModeToken:
+			p.add("projects", "no project configured, and a static token cannot look the project up from the region; list the projects with their gateways")
+		case c.Region == "":
+			p.add("projects", "no project configured and no region to find it from; list the projects with their gateways, or set region (or HW_REGION_NAME) to watch every gateway of the region's project")
+		}
 	}
 	seenProject := map[string]string{}
 	for i, pr := range c.Projects {
@@ -46,8 +51,16 @@ func (c *Config) Validate() error {
 		if pr.Region == "" && c.Region == "" && c.APIGEndpoint == "" {
 			p.add(at+".region", "no region for this project: set region (top level or per project) or apig_endpoint")
 		}
-		if c.Auth.Mode() == ModePassword && pr.Region == "" && c.Region == "" && c.IAMEndpoint == "" {
-			p.add(at+".region", "password login needs IAM for this project: set region (top level or per project) or iam_endpoint")
+		if pr.Auth != nil {
+			pr.Auth.validate(&p, at+".auth")
+		}
+		if a := c.AuthFor(pr); pr.Region == "" && c.Region == "" && c.IAMEndpoint == "" && a.IAMEndpoint == "" {
+			switch a.Mode() {
+			case ModePassword:
+				p.add(at+".region", "password login needs IAM for this project: set region (top level or per project) or iam_endpoint")
+			case ModeOIDC:
+				p.add(at+".region", "oidc needs IAM for this project: set region (top level or per project) or iam_endpoint")
+			}
 		}
 		if len(pr.Instances) == 0 && !pr.Discover {
 			p.add(at+".instances", "empty; list the gateways to watch, or set discover: true")

@@ -89,14 +89,29 @@ func secretLines(src []byte) map[int]bool {
 		if root.Kind != yaml.MappingNode {
 			continue
 		}
+		markAuth(root, mark)
 		for i := 0; i+1 < len(root.Content); i += 2 {
-			if root.Content[i].Value == "auth" {
-				mark(root.Content[i])
-				mark(root.Content[i+1])
+			if root.Content[i].Value == "projects" && root.Content[i+1].Kind == yaml.SequenceNode {
+				// Each project may carry its own credentials.
+				for _, pr := range root.Content[i+1].Content {
+					if pr.Kind == yaml.MappingNode {
+						markAuth(pr, mark)
+					}
+				}
 			}
 		}
 	}
 	return lines
+}
+
+// markAuth marks the auth key of mapping m and everything under it.
+func markAuth(m *yaml.Node, mark func(*yaml.Node)) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == "auth" {
+			mark(m.Content[i])
+			mark(m.Content[i+1])
+		}
+	}
 }
 
 // keyOnLine returns the mapping key written on a 1-based source line.

@@ -48,6 +48,18 @@ func (o *OIDC) SetIDToken(idToken string) {
 	o.idToken = idToken
 }
 
+// IAMTokens are the unscoped IAM tokens issued so far, for tests that
+// look for them where they must not be.
+func (o *OIDC) IAMTokens() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var toks []string
+	for t := range o.unscoped {
+		toks = append(toks, t)
+	}
+	return toks
+}
+
 // Fail makes both calls answer status in IAM's error shape; 0 makes them
 // work again.
 func (o *OIDC) Fail(status int) {

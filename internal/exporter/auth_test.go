@@ -15,7 +15,7 @@ import (
 	"github.com/apig-exporter/apig_exporter/internal/demo"
 )
 
-func TestNewAuthorizer(t *testing.T) {
+func TestNewCredentials(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "secret")
 	if err := os.WriteFile(file, []byte("value\n"), 0o600); err != nil {
@@ -24,23 +24,27 @@ func TestNewAuthorizer(t *testing.T) {
 	missing := filepath.Join(dir, "missing")
 	projects := []config.Project{{ID: "p1", Region: "cn-north-4"}}
 	for _, tc := range []struct {
-		name    string
-		auth    config.Auth
-		want    string // type of the authorizer
-		wantErr string
+		name       string
+		auth       config.Auth
+		want       string // type of the authorizer
+		wantFinder bool
+		wantKeys   bool
+		wantErr    string
 	}{
 		{name: "token", auth: config.Auth{Token: "t"}, want: "apig.StaticToken"},
 		{name: "token file", auth: config.Auth{TokenFile: file}, want: "apig.StaticToken"},
-		{name: "aksk", auth: config.Auth{AKSK: &config.AKSK{AccessKey: "AK", SecretKey: "SK"}}, want: "*apig.AKSK"},
-		{name: "aksk files", auth: config.Auth{AKSK: &config.AKSK{AccessKeyFile: file, SecretKeyFile: file, SecurityTokenFile: file}}, want: "*apig.AKSK"},
-		{name: "password", auth: config.Auth{Password: &config.Password{DomainName: "d", Username: "u", PasswordFile: file}}, want: "*apig.IAMPassword"},
+		{name: "aksk", auth: config.Auth{AKSK: &config.AKSK{AccessKey: "AK", SecretKey: "SK"}}, want: "*apig.AKSK", wantFinder: true},
+		{name: "aksk files", auth: config.Auth{AKSK: &config.AKSK{AccessKeyFile: file, SecretKeyFile: file, SecurityTokenFile: file}}, want: "*apig.AKSK", wantFinder: true},
+		{name: "password", auth: config.Auth{Password: &config.Password{DomainName: "d", Username: "u", PasswordFile: file}}, want: "*apig.IAMPassword", wantFinder: true},
+		{name: "agency", auth: config.Auth{Agency: &config.Agency{MetadataEndpoint: "http://127.0.0.1:1"}}, want: "*apig.TemporaryAKSK", wantFinder: true, wantKeys: true},
+		{name: "oidc", auth: config.Auth{OIDC: &config.OIDC{IdpID: "idp", IDTokenFile: file}}, want: "*apig.TemporaryAKSK", wantFinder: true, wantKeys: true},
 		{name: "secret key file gone since validation", auth: config.Auth{AKSK: &config.AKSK{AccessKey: "AK", SecretKeyFile: missing}},
 			wantErr: "auth.aksk.secret_key_file: secret file " + missing + ": no such file or directory"},
 		{name: "no mode", wantErr: "auth: no credentials configured"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := &config.Config{Auth: tc.auth, Projects: projects, RequestTimeout: config.Duration(time.Second)}
-			a, err := newAuthorizer(cfg, authShared{})
+			cfg := &config.Config{Auth: tc.auth, Region: "cn-north-4", Projects: projects, RequestTimeout: config.Duration(time.Second)}
+			c, err := newCredentials(cfg, &cfg.Auth, projects, authShared{})
 			if tc.wantErr != "" {
 				if err == nil || err.Error() != tc.wantErr {
 					t.Fatalf("error %v, want %q", err, tc.wantErr)
@@ -50,10 +54,13 @@ func TestNewAuthorizer(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := fmt.Sprintf("%T", a); got != tc.want {
+			if got := fmt.Sprintf("%T", c.auth); got != tc.want {
 				t.Errorf("authorizer %s, want %s", got, tc.want)
 			}
-			if tc.want == "*apig.AKSK" && tc.auth.AKSK.SecurityTokenFile != "" && a.(*apig.AKSK).SecurityToken == nil {
+			if (c.finder != nil) != tc.wantFinder || (c.keys != nil) != tc.wantKeys {
+				t.Errorf("finder %v, keys %v; want %v, %v", c.finder != nil, c.keys != nil, tc.wantFinder, tc.wantKeys)
+			}
+			if tc.want == "*apig.AKSK" && tc.auth.AKSK.SecurityTokenFile != "" && c.auth.(*apig.AKSK).SecurityToken == nil {
 				t.Error("security token file ignored")
 			}
 		})

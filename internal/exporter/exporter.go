@@ -7,6 +7,7 @@ package exporter
 import (
 	"context"
 	"crypto/tls"
+	"net"
 	"net/http"
 	"os"
 	"sync"
@@ -35,6 +36,16 @@ type Options struct {
 	TimeoutOffset time.Duration
 	// MetricsPath is where /metrics is served.
 	MetricsPath string
+	// MetadataEndpoint is the metadata service the default chain tries
+	// when auth is left out; "" means apig.DefaultMetadataEndpoint. Tests
+	// set a loopback one.
+	MetadataEndpoint string
+	// Now is the clock of temporary keys, IAM tokens and signatures; nil
+	// means time.Now. Tests set a fake one.
+	Now func() time.Time
+	// DialContext, if set, dials the cloud's connections (tests route
+	// cloud host names to loopback fakes with it).
+	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // Exporter is the long-lived state behind the HTTP handlers.
@@ -43,8 +54,11 @@ type Exporter struct {
 	load          func() (*config.Config, error)
 	timeoutOffset time.Duration
 	metricsPath   string
-	// now is the clock of scrapes and of the status page's freshness.
-	now func() time.Time
+	metadata      string
+	// now is the clock of scrapes, credentials and the status page's
+	// freshness.
+	now  func() time.Time
+	dial func(ctx context.Context, network, addr string) (net.Conn, error)
 
 	metrics  *collector.Metrics
 	registry *prometheus.Registry
@@ -69,6 +83,11 @@ type setup struct {
 	cfg    *config.Config
 	client *apig.Client
 	source *collector.Source
+	// temporaryKeys are the keys each project uses, for the projects
+	// whose credentials are temporary keys (the expiry gauge reads them).
+	temporaryKeys map[string]*apig.TemporaryAKSK
+	// authSource and projectAuthSources say where credentials came from.
+	authSource, projectAuthSources string
 }
 
 // New builds an exporter; it serves nothing until the first Reload
@@ -76,7 +95,8 @@ type setup struct {
 func New(o Options) *Exporter {
 	ctx, cancel := context.WithCancel(context.Background())
 	ex := &Exporter{
-		logger: o.Logger, load: o.Load, timeoutOffset: o.TimeoutOffset, metricsPath: o.MetricsPath, now: time.Now,
+		logger: o.Logger, load: o.Load, timeoutOffset: o.TimeoutOffset, metricsPath: o.MetricsPath,
+		metadata: o.MetadataEndpoint, now: o.Now, dial: o.DialContext,
 		metrics: collector.NewMetrics(),
 		limiter: apig.NewLimiter(config.DefaultConcurrency),
 		ctx:     ctx, cancel: cancel,
@@ -92,6 +112,9 @@ func New(o Options) *Exporter {
 	if ex.logger == nil {
 		ex.logger = log.NewNopLogger()
 	}
+	if ex.now == nil {
+		ex.now = time.Now
+	}
 	if ex.metricsPath == "" {
 		ex.metricsPath = "/metrics"
 	}
@@ -103,7 +126,7 @@ func New(o Options) *Exporter {
 		versioncollector.NewCollector("apig_exporter"),
 		prometheus.NewGoCollector(),
 		prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}),
-		ex.metrics, ex.reloadOK, ex.reloadTimestamp,
+		ex.metrics, ex.reloadOK, ex.reloadTimestamp, expiryCollector{ex},
 	)
 	return ex
 }
@@ -149,8 +172,13 @@ func (ex *Exporter) reload() error {
 	if old := ex.current.Swap(s); old != nil {
 		old.client.CloseIdleConnections()
 	}
-	level.Info(ex.logger).Log("msg", "configuration loaded", "projects", len(cfg.Projects), "gateways", configuredGateways(cfg),
-		"auth", cfg.Auth.Mode(), "auth_source", authSource(cfg.Auth))
+	cfg = s.cfg // with the project found from the region, if any
+	kv := []any{"msg", "configuration loaded", "projects", len(cfg.Projects), "gateways", configuredGateways(cfg),
+		"auth", cfg.Auth.Mode(), "auth_source", s.authSource}
+	if s.projectAuthSources != "" {
+		kv = append(kv, "project_auth", s.projectAuthSources)
+	}
+	level.Info(ex.logger).Log(kv...)
 	if cfg.TLS.InsecureSkipVerify {
 		level.Warn(ex.logger).Log("msg", "TLS certificate verification is off (tls.insecure_skip_verify): anyone on the path can read the credentials")
 	}
@@ -176,15 +204,20 @@ func (ex *Exporter) buildSetup(cfg *config.Config, prev *setup) (*setup, error) 
 	if err != nil {
 		return nil, err
 	}
+	if ex.dial != nil {
+		httpClient.Transport.(*http.Transport).DialContext = ex.dial
+	}
 	// One HTTP client for APIG and IAM alike: same proxy, TLS and limits.
-	shared := authShared{http: httpClient, observer: ex.metrics, userAgent: "apig_exporter/" + version.Version}
-	auth, err := newAuthorizer(cfg, shared)
+	shared := authShared{http: httpClient, observer: ex.metrics, userAgent: "apig_exporter/" + version.Version,
+		now: ex.now, metadataEndpoint: ex.metadata}
+	acc, err := ex.buildAccounts(cfg, shared)
 	if err != nil {
 		return nil, err
 	}
+	cfg = acc.cfg
 	client, err := apig.NewClient(apig.Options{
 		HTTPClient: shared.http,
-		Auth:       auth,
+		Auth:       acc.auth,
 		Observer:   ex.metrics,
 		UserAgent:  shared.userAgent,
 		Timeout:    time.Duration(cfg.RequestTimeout),
@@ -213,7 +246,8 @@ func (ex *Exporter) buildSetup(cfg *config.Config, prev *setup) (*setup, error) 
 		SettledTTL: time.Duration(cfg.Cache.SettledTTL),
 		Logger:     ex.logger,
 	}, prevSource)
-	return &setup{cfg: cfg, client: client, source: source}, nil
+	return &setup{cfg: cfg, client: client, source: source, temporaryKeys: acc.temporaryKeys,
+		authSource: acc.source, projectAuthSources: acc.logSources()}, nil
 }
 
 func configuredGateways(cfg *config.Config) int {
@@ -222,14 +256,6 @@ func configuredGateways(cfg *config.Config) int {
 		n += len(p.Instances)
 	}
 	return n
-}
-
-// authSource says where credentials came from, for the log.
-func authSource(a config.Auth) string {
-	if a.Source == "" {
-		return "config file"
-	}
-	return a.Source
 }
 
 // newHTTPClient is the cloud client with the configured TLS trust:

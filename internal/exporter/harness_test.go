@@ -11,17 +11,15 @@ import (
 	"time"
 
 	"github.com/go-kit/log"
-	"go.uber.org/goleak"
 
 	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 	"github.com/apig-exporter/apig_exporter/config"
 	"github.com/apig-exporter/apig_exporter/internal/demo"
+	"github.com/apig-exporter/apig_exporter/internal/testenv"
 	"github.com/apig-exporter/apig_exporter/internal/testlog"
 )
 
-func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
-}
+func TestMain(m *testing.M) { testenv.Main(m) }
 
 const (
 	testProject = "0123456789abcdef0123456789abcdef"
@@ -42,8 +40,24 @@ type testExporter struct {
 // at it.
 func newTestExporter(t *testing.T, load func() (*config.Config, error)) (*testExporter, error) {
 	t.Helper()
+	return newTestExporterWith(t, Options{Load: load})
+}
+
+// closedMetadata is a loopback port nobody listens on: the default
+// chain's metadata step fails there at once, and never leaves the machine.
+const closedMetadata = "http://127.0.0.1:1"
+
+// newTestExporterWith is newTestExporter with options; Logger and
+// TimeoutOffset are set, and MetadataEndpoint, when not set, is
+// closedMetadata.
+func newTestExporterWith(t *testing.T, o Options) (*testExporter, error) {
+	t.Helper()
 	logs := &testlog.Buffer{}
-	ex := New(Options{Logger: log.NewLogfmtLogger(logs), Load: load, TimeoutOffset: 500 * time.Millisecond})
+	o.Logger, o.TimeoutOffset = log.NewLogfmtLogger(logs), 500*time.Millisecond
+	if o.MetadataEndpoint == "" {
+		o.MetadataEndpoint = closedMetadata
+	}
+	ex := New(o)
 	t.Cleanup(ex.Close)
 	return &testExporter{Exporter: ex, logs: logs, handler: ex.Handler()}, ex.Reload()
 }

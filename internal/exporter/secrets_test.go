@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
@@ -74,27 +75,79 @@ func TestNoSecretWrittenOrServed(t *testing.T) {
 				}
 				te := mustExporter(t, fixed(cfg))
 
-				served := map[string]string{}
-				for _, path := range []string{"/metrics", "/metrics", "/", "/-/ready", "/-/healthy", "/probe?project_id=" + cfg.Projects[0].ID + "&instance_id=" + cfg.Projects[0].Instances[0].ID} {
-					_, body := te.get(path)
-					served["GET "+path] += body
+				lookForSecrets(t, te, cfg.Projects[0].ID, cfg.Projects[0].Instances[0].ID, !refused, func() []string { return secrets })
+			})
+		}
+	}
+	// The temporary-keys modes: the secrets are those the fakes issue (the
+	// keys, the metadata session token, the unscoped IAM token) and the id
+	// token. Refused: APIG refuses every key (agency), IAM the id token
+	// (oidc).
+	for _, mode := range []string{config.ModeAgency, config.ModeOIDC} {
+		for _, refused := range []bool{false, true} {
+			name := mode + "/accepted"
+			if refused {
+				name = mode + "/refused"
+			}
+			t.Run(name, func(t *testing.T) {
+				w := newTempWorld(t)
+				auth := w.agencyAuth()
+				if mode == config.ModeOIDC {
+					auth = w.oidcAuth(testIdp)
 				}
-				wantUp := `apig_up{project_id="0a1b2c3d4e5f60718293a4b5c6d7e8f9"} 1`
-				if refused {
-					wantUp = `apig_up{project_id="0a1b2c3d4e5f60718293a4b5c6d7e8f9"} 0`
+				if refused && mode == config.ModeAgency {
+					w.fake.Authenticate = func(*http.Request, string) (int, string) { return http.StatusUnauthorized, "APIGW.0301" }
 				}
-				if !strings.Contains(served["GET /metrics"], wantUp) {
-					t.Errorf("metrics lack %s: the scrape did not go as planned", wantUp)
+				if refused && mode == config.ModeOIDC {
+					writeFile(t, w.idTokenFile, "eyJhbGciOiJSUzI1NiJ9.stale-id-token.sig\n")
 				}
-				served["log"] = te.logs.String()
-				for where, text := range served {
-					for _, s := range secrets {
-						if strings.Contains(text, s) {
-							t.Errorf("%s shows a secret (%d bytes)", where, len(s))
-						}
+				te := w.exporter(t, w.config(auth))
+				issued := func() []string {
+					s := []string{testIDToken, "eyJhbGciOiJSUzI1NiJ9.stale-id-token.sig"}
+					if k := w.keys.Current(); k.SecretKey != "" {
+						s = append(s, k.SecretKey, k.SecurityToken)
 					}
+					if tok := w.meta.LastSessionToken(); tok != "" {
+						s = append(s, tok)
+					}
+					return append(s, w.oidc.IAMTokens()...)
+				}
+				lookForSecrets(t, te, testProject, testGateway, !refused, issued)
+				if mode == config.ModeAgency && w.meta.LastSessionToken() == "" {
+					t.Error("no metadata session token was issued to look for")
+				}
+				if mode == config.ModeOIDC && !refused && len(w.oidc.IAMTokens()) == 0 {
+					t.Error("no IAM token was issued to look for")
 				}
 			})
+		}
+	}
+}
+
+// lookForSecrets serves every page and looks for each secret in them and
+// in the debug log; secrets is called after the pages were served, so it
+// can list what the fakes issued meanwhile.
+func lookForSecrets(t *testing.T, te *testExporter, project, gateway string, wantUp bool, secrets func() []string) {
+	t.Helper()
+	served := map[string]string{}
+	for _, path := range []string{"/metrics", "/metrics", "/", "/-/ready", "/-/healthy", "/probe?project_id=" + project + "&instance_id=" + gateway} {
+		_, body := te.get(path)
+		served["GET "+path] += body
+	}
+	want := `apig_up{project_id="` + project + `"} ` + map[bool]string{true: "1", false: "0"}[wantUp]
+	if !strings.Contains(served["GET /metrics"], want) {
+		t.Errorf("metrics lack %s: the scrape did not go as planned", want)
+	}
+	served["log"] = te.logs.String()
+	list := secrets()
+	if len(list) == 0 {
+		t.Fatal("no secrets to look for")
+	}
+	for where, text := range served {
+		for _, s := range list {
+			if s != "" && strings.Contains(text, s) {
+				t.Errorf("%s shows a secret (%d bytes)", where, len(s))
+			}
 		}
 	}
 }
