@@ -14,6 +14,7 @@ import (
 
 	"github.com/apig-exporter/apig_exporter/apig"
 	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/testlog"
 )
 
 const (
@@ -307,7 +308,7 @@ func TestDeadlineSkipsGatewaysNotYetAsked(t *testing.T) {
 	}
 	f := &hangingFetcher{started: make(chan struct{}, len(targets))}
 	ctx, cancel := context.WithCancel(context.Background())
-	var logs strings.Builder
+	var logs testlog.Buffer
 	c := New(ctx, Options{Source: uncachedSource(t, f), Targets: targets, Concurrency: 2, Metrics: NewMetrics(), Logger: log.NewLogfmtLogger(&logs)})
 
 	go func() {
