@@ -60,35 +60,35 @@ func (s *Source) Latest() Snapshot {
 func (s *Source) keepLatest(full bool, targets []Target, results []result, health projectHealth, now time.Time) {
 	s.latest.mu.Lock()
 	defer s.latest.mu.Unlock()
-	prev := make(map[string]Observation, len(s.latest.snap.Gateways))
-	for _, o := range s.latest.snap.Gateways {
-		prev[progressKey(o.Target.Project, o.Target.InstanceID)] = o
-	}
 	if !full {
 		for i, t := range targets {
-			key := progressKey(t.Project, t.InstanceID)
-			if _, ok := prev[key]; ok && !results[i].skipped {
-				j := slices.IndexFunc(s.latest.snap.Gateways, func(o Observation) bool {
-					return progressKey(o.Target.Project, o.Target.InstanceID) == key
-				})
+			if j := s.latest.index(t); j >= 0 && !results[i].skipped {
 				s.latest.snap.Gateways[j] = observation(t, results[i], now)
 			}
 		}
 		return
 	}
-	snap := Snapshot{Taken: now, Gateways: make([]Observation, 0, len(targets))}
+	snap := Snapshot{Taken: now, Gateways: make([]Observation, len(targets))}
 	for i, t := range targets {
-		o := observation(t, results[i], now)
-		if p, ok := prev[progressKey(t.Project, t.InstanceID)]; ok && results[i].skipped {
-			o = p
+		snap.Gateways[i] = observation(t, results[i], now)
+		if results[i].skipped {
+			if j := s.latest.index(t); j >= 0 {
+				snap.Gateways[i] = s.latest.snap.Gateways[j]
+			}
 		}
-		snap.Gateways = append(snap.Gateways, o)
 	}
 	for id, st := range health {
 		snap.Projects = append(snap.Projects, ProjectStatus{ID: id, Up: st.up(), Err: st.err()})
 	}
 	slices.SortFunc(snap.Projects, func(a, b ProjectStatus) int { return cmp.Compare(a.ID, b.ID) })
 	s.latest.snap = snap
+}
+
+// index is the place of t's gateway in the snapshot, or -1. Callers hold mu.
+func (l *latest) index(t Target) int {
+	return slices.IndexFunc(l.snap.Gateways, func(o Observation) bool {
+		return o.Target.InstanceID == t.InstanceID && o.Target.Project == t.Project
+	})
 }
 
 func observation(t Target, r result, now time.Time) Observation {
