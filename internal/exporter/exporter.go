@@ -72,6 +72,7 @@ type Exporter struct {
 
 	current  atomic.Pointer[setup]
 	reloadMu sync.Mutex
+	gathers  gatherShare
 
 	reloadOK        prometheus.Gauge
 	reloadTimestamp prometheus.Gauge

@@ -11,6 +11,7 @@ import (
 	"github.com/go-kit/log/level"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/version"
 
 	"github.com/apig-exporter/apig_exporter/collector"
@@ -77,24 +78,26 @@ func (ex *Exporter) scrapeContext(r *http.Request) (context.Context, context.Can
 
 // metricsHandler serves the exporter's own metrics together with a fresh
 // gateway collector bound to the scrape's deadline, which bounds every API
-// call made for it. Concurrent scrapes share the API calls in flight (see
-// collector.Source), not the gathering.
+// call made for it. Concurrent scrapes share one gather when their
+// deadlines allow (gatherShare), and always share the API calls in flight.
 func (ex *Exporter) metricsHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := ex.scrapeContext(r)
-		defer cancel()
-		s := ex.current.Load()
-		scrape := prometheus.NewRegistry()
-		scrape.MustRegister(collector.New(ctx, collector.Options{
-			Source:      s.source,
-			Concurrency: s.cfg.Concurrency,
-			Metrics:     ex.metrics,
-			Logger:      ex.logger,
-			Now:         ex.now,
-		}))
-		// The scrape registry goes first: the counters it moves are then
-		// current in the same answer.
-		ex.serveGathered(w, r, prometheus.Gatherers{scrape, ex.registry})
+		deadline := time.Now().Add(scrapeTimeout(r, ex.timeoutOffset))
+		mfs, err := ex.gathers.gather(ex.ctx, deadline, func(ctx context.Context) ([]*dto.MetricFamily, error) {
+			s := ex.current.Load()
+			scrape := prometheus.NewRegistry()
+			scrape.MustRegister(collector.New(ctx, collector.Options{
+				Source:      s.source,
+				Concurrency: s.cfg.Concurrency,
+				Metrics:     ex.metrics,
+				Logger:      ex.logger,
+				Now:         ex.now,
+			}))
+			// The scrape registry goes first: the counters it moves are
+			// then current in the same answer.
+			return prometheus.Gatherers{scrape, ex.registry}.Gather()
+		})
+		ex.serveGathered(w, r, prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) { return mfs, err }))
 	})
 }
 
