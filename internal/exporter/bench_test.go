@@ -58,3 +58,4 @@ func benchConfig(b *testing.B, content string) string {
 	}
 	return p
 }
+
