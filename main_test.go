@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 	"github.com/apig-exporter/apig_exporter/config"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 	"github.com/apig-exporter/apig_exporter/internal/testenv"
 )
 
@@ -131,7 +131,7 @@ func TestDemoRuns(t *testing.T) {
 func TestShutdownCancelsCallsInFlight(t *testing.T) {
 	const project, hanging = "0123456789abcdef0123456789abcdef", "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
 	asked := make(chan struct{}, 1)
-	fake := apigtest.New(apigtest.Gateway{ProjectID: project, ID: hanging, Handler: func(w http.ResponseWriter, r *http.Request) {
+	fake := simcloud.New(simcloud.Gateway{ProjectID: project, ID: hanging, Handler: func(w http.ResponseWriter, r *http.Request) {
 		asked <- struct{}{}
 		<-r.Context().Done() // never answers; ends when the exporter hangs up
 	}}).Start()

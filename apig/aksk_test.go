@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 const (
@@ -21,8 +21,8 @@ const (
 
 var testStart = time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 
-func testGateways(now time.Time) apigtest.Gateway {
-	return apigtest.Gateway{ProjectID: testProject, ID: testGateway, Name: "prod", Progress: apigtest.Creating(now, 10*time.Minute)}
+func testGateways(now time.Time) simcloud.Gateway {
+	return simcloud.Gateway{ProjectID: testProject, ID: testGateway, Name: "prod", Progress: simcloud.Creating(now, 10*time.Minute)}
 }
 
 // tamper changes a request after it was signed, as a proxy might.
@@ -60,10 +60,10 @@ func TestAKSKAgainstFake(t *testing.T) {
 		{name: "unsigned header change tolerated", change: func(r *http.Request) { r.Header.Set("Content-Type", "application/json; charset=utf-8") }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			gwClock := apigtest.NewClock(testStart)
-			fake := apigtest.New(testGateways(testStart))
+			gwClock := simcloud.NewClock(testStart)
+			fake := simcloud.New(testGateways(testStart))
 			fake.Now = gwClock.Now
-			verifier := apigtest.NewAKSKAuth(testAK, testSK)
+			verifier := simcloud.NewAKSKAuth(testAK, testSK)
 			verifier.Now = gwClock.Now
 			verifier.RequireSecurityToken(tc.tokenWanted)
 			fake.Authenticate = verifier.Authenticate
@@ -107,8 +107,8 @@ func TestAKSKAgainstFake(t *testing.T) {
 // TestAKSKRetrySignsAfresh pins that a retry carries a new date, not a
 // replay of the refused attempt.
 func TestAKSKRetrySignsAfresh(t *testing.T) {
-	clock := apigtest.NewClock(testStart)
-	fake := apigtest.New(testGateways(testStart)).Start()
+	clock := simcloud.NewClock(testStart)
+	fake := simcloud.New(testGateways(testStart)).Start()
 	defer fake.Close()
 	var dates []string
 	fake.Authenticate = func(r *http.Request, _ string) (int, string) {
@@ -160,9 +160,9 @@ func TestAKSKRotatedSecretFile(t *testing.T) {
 	}
 	ak.CheckInterval, sk.CheckInterval = time.Hour, time.Hour // only Refresh re-reads
 
-	fake := apigtest.New(testGateways(time.Now())).Start()
+	fake := simcloud.New(testGateways(time.Now())).Start()
 	defer fake.Close()
-	verifier := apigtest.NewAKSKAuth(testAK, testSK)
+	verifier := simcloud.NewAKSKAuth(testAK, testSK)
 	fake.Authenticate = verifier.Authenticate
 	c, _ := apig.NewClient(apig.Options{Auth: &apig.AKSK{AccessKey: ak, SecretKey: sk}})
 	project := apig.Project{ID: testProject, Endpoint: fake.URL()}

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 const (
@@ -54,7 +54,7 @@ func TestRedirectToAnotherHostIsNotFollowed(t *testing.T) {
 		leakedToken.Store(r.Header.Get("X-Auth-Token"))
 	}))
 	defer other.Close()
-	fake := apigtest.New(apigtest.Gateway{ProjectID: clientProject, ID: clientGateway, Handler: func(w http.ResponseWriter, r *http.Request) {
+	fake := simcloud.New(simcloud.Gateway{ProjectID: clientProject, ID: clientGateway, Handler: func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusFound)
 	}}).Start()
 	defer fake.Close()
@@ -90,9 +90,9 @@ func TestTokenExpiresMidRun(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var current atomic.Value
 			current.Store("token-one")
-			fake := apigtest.New(apigtest.Gateway{ProjectID: clientProject, ID: clientGateway,
-				Progress: apigtest.Stuck(time.Now().Add(-time.Minute), 30)})
-			fake.Authenticate = apigtest.TokenAuth(func() string { return current.Load().(string) })
+			fake := simcloud.New(simcloud.Gateway{ProjectID: clientProject, ID: clientGateway,
+				Progress: simcloud.Stuck(time.Now().Add(-time.Minute), 30)})
+			fake.Authenticate = simcloud.TokenAuth(func() string { return current.Load().(string) })
 			fake.Start()
 			defer fake.Close()
 

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 // Secrets a hostile or careless server echoes back in these tests. Real
@@ -66,41 +66,41 @@ func TestNoSecretInCredentialErrors(t *testing.T) {
 		call  func(t *testing.T, e *keysEnv) error
 	}{
 		{name: "metadata 401 twice quoting the session token", paths: map[string]http.HandlerFunc{
-			apigtest.MetadataTokenPath: sessionTokenAnswer, apigtest.MetadataSecurityKeyPath: echo(401),
+			simcloud.MetadataTokenPath: sessionTokenAnswer, simcloud.MetadataSecurityKeyPath: echo(401),
 		}, call: metadataFetch},
 		{name: "metadata 403 quoting the session token", paths: map[string]http.HandlerFunc{
-			apigtest.MetadataTokenPath: sessionTokenAnswer, apigtest.MetadataSecurityKeyPath: echo(403),
+			simcloud.MetadataTokenPath: sessionTokenAnswer, simcloud.MetadataSecurityKeyPath: echo(403),
 		}, call: metadataFetch},
 		{name: "metadata keys with a bad expiry", paths: map[string]http.HandlerFunc{
-			apigtest.MetadataTokenPath: sessionTokenAnswer, apigtest.MetadataSecurityKeyPath: credentialAnswer(`"AK"`, leakSK),
+			simcloud.MetadataTokenPath: sessionTokenAnswer, simcloud.MetadataSecurityKeyPath: credentialAnswer(`"AK"`, leakSK),
 		}, call: metadataFetch},
 		{name: "metadata keys with a numeric access key", paths: map[string]http.HandlerFunc{
-			apigtest.MetadataTokenPath: sessionTokenAnswer, apigtest.MetadataSecurityKeyPath: credentialAnswer(`12`, goodExpiry),
+			simcloud.MetadataTokenPath: sessionTokenAnswer, simcloud.MetadataSecurityKeyPath: credentialAnswer(`12`, goodExpiry),
 		}, call: metadataFetch},
 		{name: "metadata keys without an access key", paths: map[string]http.HandlerFunc{
-			apigtest.MetadataTokenPath: sessionTokenAnswer, apigtest.MetadataSecurityKeyPath: credentialAnswer(`""`, goodExpiry),
+			simcloud.MetadataTokenPath: sessionTokenAnswer, simcloud.MetadataSecurityKeyPath: credentialAnswer(`""`, goodExpiry),
 		}, call: metadataFetch},
 		{name: "id token refused, quoted", paths: map[string]http.HandlerFunc{
-			apigtest.OIDCTokenPath: echo(401, testIDToken),
+			simcloud.OIDCTokenPath: echo(401, testIDToken),
 		}, call: oidcFetch},
 		{name: "securitytokens refused, quoting both tokens", paths: map[string]http.HandlerFunc{
-			apigtest.OIDCTokenPath: unscopedAnswer, apigtest.SecurityTokensPath: echo(401, testIDToken, leakUnscoped),
+			simcloud.OIDCTokenPath: unscopedAnswer, simcloud.SecurityTokensPath: echo(401, testIDToken, leakUnscoped),
 		}, call: oidcFetch},
 		{name: "securitytokens keys with a bad expiry", paths: map[string]http.HandlerFunc{
-			apigtest.OIDCTokenPath: unscopedAnswer, apigtest.SecurityTokensPath: credentialAnswer(`"AK"`, leakSTS),
+			simcloud.OIDCTokenPath: unscopedAnswer, simcloud.SecurityTokensPath: credentialAnswer(`"AK"`, leakSTS),
 		}, call: oidcFetch},
 		{name: "APIG refuses temporary keys, quoting them", paths: map[string]http.HandlerFunc{
-			apigtest.MetadataTokenPath: sessionTokenAnswer, apigtest.MetadataSecurityKeyPath: credentialAnswer(`"AK"`, goodExpiry),
+			simcloud.MetadataTokenPath: sessionTokenAnswer, simcloud.MetadataSecurityKeyPath: credentialAnswer(`"AK"`, goodExpiry),
 		}, call: func(t *testing.T, e *keysEnv) error {
-			e.fake.Put(apigtest.Gateway{ProjectID: testProject, ID: testGateway, Handler: echo(401)})
+			e.fake.Put(simcloud.Gateway{ProjectID: testProject, ID: testGateway, Handler: echo(401)})
 			e.fake.Authenticate = nil
 			useMetadata(t, e)
 			e.start(t)
 			return e.progress()
 		}},
 		{name: "project lookup refused, quoting the keys", paths: map[string]http.HandlerFunc{
-			apigtest.MetadataTokenPath: sessionTokenAnswer, apigtest.MetadataSecurityKeyPath: credentialAnswer(`"AK"`, goodExpiry),
-			apigtest.IAMProjectsPath: echo(403),
+			simcloud.MetadataTokenPath: sessionTokenAnswer, simcloud.MetadataSecurityKeyPath: credentialAnswer(`"AK"`, goodExpiry),
+			simcloud.IAMProjectsPath: echo(403),
 		}, call: func(t *testing.T, e *keysEnv) error {
 			useMetadata(t, e)
 			e.start(t)

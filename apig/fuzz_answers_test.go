@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 // answerTransport answers every request in memory with one fixed answer,
@@ -100,7 +100,7 @@ func FuzzSignerCanonicalisation(f *testing.F) {
 	f.Add("a b/c", "k=v w&k=a&z=", "  spaced  value ", []byte(`{"x":1}`))
 	f.Add("%2F~é", "a=%2B+b", "ü", []byte("\x00"))
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
-	verifier := apigtest.NewAKSKAuth("FUZZAK", "fuzz-secret-key")
+	verifier := simcloud.NewAKSKAuth("FUZZAK", "fuzz-secret-key")
 	verifier.Now = func() time.Time { return now }
 	f.Fuzz(func(t *testing.T, segment, rawQuery, headerValue string, body []byte) {
 		if _, err := url.ParseQuery(rawQuery); err != nil || !validHeaderValue(headerValue) || strings.ContainsAny(rawQuery, " #\x00\r\n\t") {

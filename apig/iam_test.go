@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 const (
@@ -61,9 +61,9 @@ func clone(m map[string]int) map[string]int {
 // passwordEnv is a fake APIG with a fake IAM on the same server, a clock
 // shared by both and by the client, and a client in password mode.
 type passwordEnv struct {
-	clock   *apigtest.Clock
-	fake    *apigtest.Server
-	iam     *apigtest.IAM
+	clock   *simcloud.Clock
+	fake    *simcloud.Server
+	iam     *simcloud.IAM
 	obs     *countingObserver
 	tokens  *apig.IAMPassword
 	client  *apig.Client
@@ -72,10 +72,10 @@ type passwordEnv struct {
 
 func newPasswordEnv(t *testing.T, password apig.SecretSource) *passwordEnv {
 	t.Helper()
-	e := &passwordEnv{clock: apigtest.NewClock(testStart), obs: newCountingObserver()}
-	e.fake = apigtest.New(testGateways(testStart))
+	e := &passwordEnv{clock: simcloud.NewClock(testStart), obs: newCountingObserver()}
+	e.fake = simcloud.New(testGateways(testStart))
 	e.fake.Now = e.clock.Now
-	e.iam = apigtest.NewIAM(e.fake, iamDomain, iamUser, iamPassword)
+	e.iam = simcloud.NewIAM(e.fake, iamDomain, iamUser, iamPassword)
 	e.fake.Authenticate = e.iam.Authenticate
 	e.fake.Start()
 	t.Cleanup(e.fake.Close)
@@ -157,7 +157,7 @@ func TestIAMOneLoginForConcurrentCalls(t *testing.T) {
 func TestIAMTokenPerProject(t *testing.T) {
 	e := newPasswordEnv(t, nil)
 	const other = "fedcba9876543210fedcba9876543210"
-	e.fake.Put(apigtest.Gateway{ProjectID: other, ID: testGateway, Progress: apigtest.Creating(testStart, time.Minute)})
+	e.fake.Put(simcloud.Gateway{ProjectID: other, ID: testGateway, Progress: simcloud.Creating(testStart, time.Minute)})
 	for _, p := range []string{testProject, other, testProject, other} {
 		if _, err := e.client.Progress(context.Background(), apig.Project{ID: p, Endpoint: e.fake.URL()}, testGateway); err != nil {
 			t.Fatalf("project %s: %v", p, err)
@@ -222,7 +222,7 @@ func TestIAMRefreshAfterRefusal(t *testing.T) {
 		{"token revoked (401 APIC.7102)", func(e *passwordEnv) { e.iam.RevokeAll() }},
 		{"token expired at the gateway, not yet by our clock (401 APIC.7101)", func(e *passwordEnv) {
 			// The gateway's clock runs 2 days ahead of ours from now on.
-			skewed := apigtest.NewClock(e.clock.Now().Add(48 * time.Hour))
+			skewed := simcloud.NewClock(e.clock.Now().Add(48 * time.Hour))
 			e.fake.Now = skewed.Now
 		}},
 	} {
@@ -334,15 +334,15 @@ func TestIAMLoginErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		handler    http.HandlerFunc // nil: the fake IAM
-		setup      func(iam *apigtest.IAM) (undo func())
+		setup      func(iam *simcloud.IAM) (undo func())
 		password   string
 		timeout    time.Duration
 		wantStatus int
 		wantCode   string
 	}{
 		{name: "wrong password", password: "wrong-" + iamPassword, wantStatus: 401, wantCode: "http_401"},
-		{name: "IAM internal error", setup: func(i *apigtest.IAM) func() { i.Fail(500); return func() {} }, wantStatus: 500, wantCode: "http_500"},
-		{name: "IAM too slow", setup: func(i *apigtest.IAM) func() { return i.Pause() }, timeout: 50 * time.Millisecond, wantCode: apig.CodeTimeout},
+		{name: "IAM internal error", setup: func(i *simcloud.IAM) func() { i.Fail(500); return func() {} }, wantStatus: 500, wantCode: "http_500"},
+		{name: "IAM too slow", setup: func(i *simcloud.IAM) func() { return i.Pause() }, timeout: 50 * time.Millisecond, wantCode: apig.CodeTimeout},
 		{name: "no X-Subject-Token", handler: func(w http.ResponseWriter, _ *http.Request) {
 			w.WriteHeader(http.StatusCreated)
 			fmt.Fprint(w, `{"token":{"expires_at":"2026-11-29T10:00:00.000000Z","issued_at":"2026-11-28T10:00:00.000000Z"}}`)
@@ -358,11 +358,11 @@ func TestIAMLoginErrors(t *testing.T) {
 		}, wantStatus: 400, wantCode: "http_400"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := apigtest.New(testGateways(testStart)).Start()
+			fake := simcloud.New(testGateways(testStart)).Start()
 			defer fake.Close()
-			iam := apigtest.NewIAM(fake, iamDomain, iamUser, iamPassword)
+			iam := simcloud.NewIAM(fake, iamDomain, iamUser, iamPassword)
 			if tc.handler != nil {
-				fake.Handle(apigtest.IAMTokenPath, tc.handler)
+				fake.Handle(simcloud.IAMTokenPath, tc.handler)
 			}
 			if tc.setup != nil {
 				defer tc.setup(iam)() // e.g. release a paused login so no goroutine outlives the test

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 func testClient(t *testing.T, o apig.Options) *apig.Client {
@@ -37,11 +37,11 @@ func TestListInstancesPages(t *testing.T) {
 		{"project shrank below the hint: one wasted page", 400, 501, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := apigtest.New()
+			fake := simcloud.New()
 			for i := range tc.gateways {
-				fake.Put(apigtest.Gateway{ProjectID: "p1", ID: fmt.Sprintf("gw%04d", i), Name: fmt.Sprintf("name-%d", i)})
+				fake.Put(simcloud.Gateway{ProjectID: "p1", ID: fmt.Sprintf("gw%04d", i), Name: fmt.Sprintf("name-%d", i)})
 			}
-			fake.Put(apigtest.Gateway{ProjectID: "other", ID: "not-mine"})
+			fake.Put(simcloud.Gateway{ProjectID: "other", ID: "not-mine"})
 			fake.Start()
 			defer fake.Close()
 
@@ -63,7 +63,7 @@ func TestListInstancesPages(t *testing.T) {
 }
 
 func TestListInstancesDropsBadItems(t *testing.T) {
-	fake := apigtest.New().Start()
+	fake := simcloud.New().Start()
 	defer fake.Close()
 	fake.Handle("/v2/p1/apigw/instances", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -80,7 +80,7 @@ func TestListInstancesDropsBadItems(t *testing.T) {
 }
 
 func TestListInstancesErrors(t *testing.T) {
-	fake := apigtest.New().Start()
+	fake := simcloud.New().Start()
 	defer fake.Close()
 	fake.Handle("/v2/p1/apigw/instances", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")

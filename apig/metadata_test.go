@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 // step is what a request should have been, in a short form:
@@ -29,9 +29,9 @@ func metadataSteps(reqs []sentRequest) []step {
 }
 
 var (
-	putToken  = step{call: "PUT " + apigtest.MetadataTokenPath}
-	getKeys   = step{call: "GET " + apigtest.MetadataSecurityKeyPath}
-	getKeysTk = step{call: "GET " + apigtest.MetadataSecurityKeyPath, withToken: true}
+	putToken  = step{call: "PUT " + simcloud.MetadataTokenPath}
+	getKeys   = step{call: "GET " + simcloud.MetadataSecurityKeyPath}
+	getKeysTk = step{call: "GET " + simcloud.MetadataSecurityKeyPath, withToken: true}
 )
 
 func fetchMetadata(t *testing.T, e *keysEnv) (apig.TemporaryKeys, error) {
@@ -82,7 +82,7 @@ func TestMetadataCallTimeout(t *testing.T) {
 		}
 	}
 
-	e.fake.Handle(apigtest.MetadataSecurityKeyPath, apigtest.Hang())
+	e.fake.Handle(simcloud.MetadataSecurityKeyPath, simcloud.Hang())
 	src, err := apig.NewMetadata(apig.MetadataOptions{Endpoint: e.fake.URL(), CallTimeout: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +97,7 @@ func TestMetadataWithoutTokenAPI(t *testing.T) {
 	for _, status := range []int{http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusServiceUnavailable} {
 		t.Run(fmt.Sprint("token API answers ", status), func(t *testing.T) {
 			e := newMetadataEnv(t, false)
-			e.fake.Handle(apigtest.MetadataTokenPath, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(status) })
+			e.fake.Handle(simcloud.MetadataTokenPath, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(status) })
 			for _, at := range []time.Duration{0, 23 * time.Hour, 2 * time.Hour} { // the last is 25 h after the first
 				e.clock.Advance(at)
 				if _, err := fetchMetadata(t, e); err != nil {
@@ -136,25 +136,25 @@ func TestMetadataFetchPaths(t *testing.T) {
 			wantStatus: 401, wantCode: "http_401", wantText: "no agency is attached to this server"},
 		{name: "token API fails with 500: no key request",
 			setup: func(e *keysEnv) {
-				e.fake.Handle(apigtest.MetadataTokenPath, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(500) })
+				e.fake.Handle(simcloud.MetadataTokenPath, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(500) })
 			},
 			want:       []step{putToken},
 			wantStatus: 500, wantCode: "http_500", wantText: "session token refused"},
 		{name: "token API answers 403",
 			setup: func(e *keysEnv) {
-				e.fake.Handle(apigtest.MetadataTokenPath, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(403) })
+				e.fake.Handle(simcloud.MetadataTokenPath, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(403) })
 			},
 			want:       []step{putToken},
 			wantStatus: 403, wantCode: "http_403"},
 		{name: "token API answers 200 with nothing",
 			setup: func(e *keysEnv) {
-				e.fake.Handle(apigtest.MetadataTokenPath, func(w http.ResponseWriter, _ *http.Request) {})
+				e.fake.Handle(simcloud.MetadataTokenPath, func(w http.ResponseWriter, _ *http.Request) {})
 			},
 			want:       []step{putToken},
 			wantStatus: 200, wantCode: apig.CodeDecode},
 		{name: "keys answer 404 (not an ECS server)",
 			setup: func(e *keysEnv) {
-				e.fake.Handle(apigtest.MetadataSecurityKeyPath, func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+				e.fake.Handle(simcloud.MetadataSecurityKeyPath, func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
 			},
 			want:       []step{putToken, getKeysTk},
 			wantStatus: 404, wantCode: "http_404"},
@@ -197,7 +197,7 @@ func TestMetadataDecodeErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newMetadataEnv(t, true)
-			e.fake.Handle(apigtest.MetadataSecurityKeyPath, func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, tc.body) })
+			e.fake.Handle(simcloud.MetadataSecurityKeyPath, func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, tc.body) })
 			_, err := fetchMetadata(t, e)
 			ae, ok := apig.AsError(err)
 			if !ok || ae.Operation != apig.OpMetadata || ae.Code != apig.CodeDecode || ae.HTTPStatus != 200 {
@@ -212,7 +212,7 @@ func TestMetadataDecodeErrors(t *testing.T) {
 
 func TestMetadataExpiresAtLayout(t *testing.T) {
 	e := newMetadataEnv(t, true)
-	e.fake.Handle(apigtest.MetadataSecurityKeyPath, func(w http.ResponseWriter, _ *http.Request) {
+	e.fake.Handle(simcloud.MetadataSecurityKeyPath, func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprint(w, `{"credential":{"access":"AK","secret":"SK","securitytoken":"ST","expires_at":"2020-01-08T03:50:07.574000Z"}}`)
 	})
 	keys, err := fetchMetadata(t, e)

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 func TestOIDCRequestsAreTheSDKs(t *testing.T) {
@@ -71,7 +71,7 @@ func TestOIDCRotatedIDTokenFile(t *testing.T) {
 	reqs := e.rec.requests()
 	var sent []string
 	for _, r := range reqs {
-		if strings.HasSuffix(r.URL, apigtest.OIDCTokenPath) {
+		if strings.HasSuffix(r.URL, simcloud.OIDCTokenPath) {
 			sent = append(sent, r.Body)
 		}
 	}
@@ -96,21 +96,21 @@ func TestOIDCErrors(t *testing.T) {
 		{name: "id token file empty", file: " \n", wantCode: apig.CodeAuth, wantText: "is empty"},
 		{name: "IAM down", setup: func(e *keysEnv) { e.oidc.Fail(503) }, wantStatus: 503, wantCode: "http_503"},
 		{name: "no X-Subject-Token", setup: func(e *keysEnv) {
-			e.fake.Handle(apigtest.OIDCTokenPath, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(201) })
+			e.fake.Handle(simcloud.OIDCTokenPath, func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(201) })
 		}, wantStatus: 201, wantCode: apig.CodeDecode, wantText: "no X-Subject-Token"},
 		{name: "securitytokens refused", setup: func(e *keysEnv) {
-			e.fake.Handle(apigtest.SecurityTokensPath, func(w http.ResponseWriter, _ *http.Request) {
+			e.fake.Handle(simcloud.SecurityTokensPath, func(w http.ResponseWriter, _ *http.Request) {
 				w.WriteHeader(403)
 				fmt.Fprint(w, `{"error":{"code":"IAM.0003","message":"Policy doesn't allow iam:tokens:assume"}}`)
 			})
 		}, wantStatus: 403, wantCode: "IAM.0003", wantText: "securitytokens refused"},
 		{name: "securitytokens answer not JSON", setup: func(e *keysEnv) {
-			e.fake.Handle(apigtest.SecurityTokensPath, func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "ok") })
+			e.fake.Handle(simcloud.SecurityTokensPath, func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "ok") })
 		}, wantStatus: 200, wantCode: apig.CodeDecode, wantText: "not JSON"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newFakeCloud(t)
-			e.oidc = apigtest.NewOIDC(e.fake, e.issuer, testIdpID, testIDToken)
+			e.oidc = simcloud.NewOIDC(e.fake, e.issuer, testIdpID, testIDToken)
 			if tc.setup != nil {
 				tc.setup(e)
 			}
@@ -170,8 +170,8 @@ func TestNewOIDCChecksOptions(t *testing.T) {
 func TestEUWest101IAMHost(t *testing.T) {
 	const region = "eu-west-101"
 	e := newFakeCloud(t)
-	apigtest.NewOIDC(e.fake, e.issuer, testIdpID, testIDToken)
-	projects := apigtest.NewProjects(e.fake, e.issuer.Verify)
+	simcloud.NewOIDC(e.fake, e.issuer, testIdpID, testIDToken)
+	projects := simcloud.NewProjects(e.fake, e.issuer.Verify)
 	projects.Add(region, testProject)
 	src, err := apig.NewOIDC(apig.OIDCOptions{Region: region, IdpID: testIdpID, IDTokenFile: tempFile(t, testIDToken), HTTPClient: e.rec.client()})
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 const (
@@ -41,7 +41,7 @@ func (r *recorder) ObserveRequest(op, code string, _ time.Duration) {
 }
 func (r *recorder) ObserveError(op, code string) { r.errors = append(r.errors, op+" "+code) }
 
-func newClient(t *testing.T, fake *apigtest.Server, obs apig.Observer) *apig.Client {
+func newClient(t *testing.T, fake *simcloud.Server, obs apig.Observer) *apig.Client {
 	t.Helper()
 	c, err := apig.NewClient(apig.Options{Auth: apig.StaticToken{Token: apig.StaticSecret("tok")}, Observer: obs, MaxBodyBytes: 1 << 20})
 	if err != nil {
@@ -83,7 +83,7 @@ func TestProgressAnswers(t *testing.T) {
 		{name: "no status", status: 200, body: `{"progress":30}`, wantStatus: 200, wantCode: "decode"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := apigtest.New(apigtest.Gateway{ProjectID: project, ID: instance, Progress: apigtest.Raw(tc.status, "application/json", tc.body)}).Start()
+			fake := simcloud.New(simcloud.Gateway{ProjectID: project, ID: instance, Progress: simcloud.Raw(tc.status, "application/json", tc.body)}).Start()
 			defer fake.Close()
 			rec := &recorder{}
 			got, err := newClient(t, fake, rec).Progress(context.Background(), apig.Project{ID: project, Endpoint: fake.URL()}, instance)
@@ -118,7 +118,7 @@ func TestProgressAnswers(t *testing.T) {
 
 func TestHugeBodyIsRefused(t *testing.T) {
 	huge := `{"progress":50,"status":"creating","error_msg":"` + strings.Repeat("a", 2<<20) + `"}`
-	fake := apigtest.New(apigtest.Gateway{ProjectID: project, ID: instance, Progress: apigtest.Raw(200, "application/json", huge)}).Start()
+	fake := simcloud.New(simcloud.Gateway{ProjectID: project, ID: instance, Progress: simcloud.Raw(200, "application/json", huge)}).Start()
 	defer fake.Close()
 	_, err := newClient(t, fake, nil).Progress(context.Background(), apig.Project{ID: project, Endpoint: fake.URL()}, instance)
 	e, ok := apig.AsError(err)
@@ -130,7 +130,7 @@ func TestHugeBodyIsRefused(t *testing.T) {
 func TestSlowAnswerTimesOut(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
-	fake := apigtest.New(apigtest.Gateway{ProjectID: project, ID: instance, Handler: func(w http.ResponseWriter, r *http.Request) {
+	fake := simcloud.New(simcloud.Gateway{ProjectID: project, ID: instance, Handler: func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-release:
 		case <-r.Context().Done():
@@ -148,7 +148,7 @@ func TestSlowAnswerTimesOut(t *testing.T) {
 }
 
 func TestConnectionRefused(t *testing.T) {
-	fake := apigtest.New().Start()
+	fake := simcloud.New().Start()
 	url := fake.URL()
 	fake.Close()
 	_, err := newClient(t, fake, nil).Progress(context.Background(), apig.Project{ID: project, Endpoint: url}, instance)
@@ -159,8 +159,8 @@ func TestConnectionRefused(t *testing.T) {
 
 func TestTokenSentAndRetriedAfterRotation(t *testing.T) {
 	current := "old"
-	fake := apigtest.New(apigtest.Gateway{ProjectID: project, ID: instance, Progress: apigtest.Raw(200, "application/json", seedSuccess)})
-	fake.Authenticate = apigtest.TokenAuth(func() string { return current })
+	fake := simcloud.New(simcloud.Gateway{ProjectID: project, ID: instance, Progress: simcloud.Raw(200, "application/json", seedSuccess)})
+	fake.Authenticate = simcloud.TokenAuth(func() string { return current })
 	fake.Start()
 	defer fake.Close()
 
@@ -211,9 +211,9 @@ func (r *rotatingSecret) Changed() bool {
 }
 
 func TestNoRedirectsFollowed(t *testing.T) {
-	other := apigtest.New(apigtest.Gateway{ProjectID: project, ID: instance, Progress: apigtest.Raw(200, "application/json", seedSuccess)}).Start()
+	other := simcloud.New(simcloud.Gateway{ProjectID: project, ID: instance, Progress: simcloud.Raw(200, "application/json", seedSuccess)}).Start()
 	defer other.Close()
-	fake := apigtest.New(apigtest.Gateway{ProjectID: project, ID: instance, Handler: func(w http.ResponseWriter, r *http.Request) {
+	fake := simcloud.New(simcloud.Gateway{ProjectID: project, ID: instance, Handler: func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, other.URL()+r.URL.Path, http.StatusFound)
 	}}).Start()
 	defer fake.Close()

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 const otherProject = "fedcba9876543210fedcba9876543210"
@@ -28,10 +28,10 @@ func TestProjectLookup(t *testing.T) {
 		{name: "not a region", region: "cn-north-4/../x", wantErr: "not a region ID"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			fake := apigtest.New().Start()
+			fake := simcloud.New().Start()
 			defer fake.Close()
-			auth := apigtest.NewAKSKAuth(testAK, testSK)
-			projects := apigtest.NewProjects(fake, func(r *http.Request) error { return auth.Verify(r, "") })
+			auth := simcloud.NewAKSKAuth(testAK, testSK)
+			projects := simcloud.NewProjects(fake, func(r *http.Request) error { return auth.Verify(r, "") })
 			for _, id := range tc.projects {
 				projects.Add("cn-north-4", id)
 			}
@@ -65,9 +65,9 @@ func TestProjectLookup(t *testing.T) {
 // TestProjectLookupCachedPerRegion: a region is looked up once, however
 // many calls ask, concurrent or not.
 func TestProjectLookupCachedPerRegion(t *testing.T) {
-	fake := apigtest.New().Start()
+	fake := simcloud.New().Start()
 	defer fake.Close()
-	projects := apigtest.NewProjects(fake, func(*http.Request) error { return nil })
+	projects := simcloud.NewProjects(fake, func(*http.Request) error { return nil })
 	projects.Add("cn-north-4", testProject)
 	projects.Add("ap-southeast-1", otherProject)
 	lookup, err := apig.NewProjectLookup(apig.ProjectLookupOptions{IAMEndpoint: fake.URL(),
@@ -86,7 +86,7 @@ func TestProjectLookupCachedPerRegion(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	if got := fake.Calls(apigtest.IAMProjectsPath); got != 2 {
+	if got := fake.Calls(simcloud.IAMProjectsPath); got != 2 {
 		t.Errorf("%d lookups for 40 calls over 2 regions, want 2", got)
 	}
 }
@@ -95,7 +95,7 @@ func TestProjectLookupCachedPerRegion(t *testing.T) {
 // temporary keys and their security token, and carries no X-Project-Id.
 func TestProjectLookupWithTemporaryKeys(t *testing.T) {
 	e := newMetadataEnv(t, true)
-	projects := apigtest.NewProjects(e.fake, e.issuer.Verify)
+	projects := simcloud.NewProjects(e.fake, e.issuer.Verify)
 	projects.Add("cn-north-4", testProject)
 	e.start(t)
 	lookup, err := apig.NewProjectLookup(apig.ProjectLookupOptions{IAMEndpoint: e.fake.URL(), Auth: e.keys, HTTPClient: e.rec.client()})
@@ -120,10 +120,10 @@ func TestProjectLookupWithTemporaryKeys(t *testing.T) {
 }
 
 func TestProjectLookupRefused(t *testing.T) {
-	fake := apigtest.New().Start()
+	fake := simcloud.New().Start()
 	defer fake.Close()
-	auth := apigtest.NewAKSKAuth(testAK, testSK)
-	projects := apigtest.NewProjects(fake, func(r *http.Request) error { return auth.Verify(r, "") })
+	auth := simcloud.NewAKSKAuth(testAK, testSK)
+	projects := simcloud.NewProjects(fake, func(r *http.Request) error { return auth.Verify(r, "") })
 	projects.Add("cn-north-4", testProject)
 	obs := newCountingObserver()
 	lookup, err := apig.NewProjectLookup(apig.ProjectLookupOptions{IAMEndpoint: fake.URL(), Observer: obs,
@@ -174,9 +174,9 @@ func TestPasswordProjectFromRegion(t *testing.T) {
 // TestPasswordProjectLoginBody: the login that finds a project is scoped
 // by the project's name, with no ID.
 func TestPasswordProjectLoginBody(t *testing.T) {
-	fake := apigtest.New().Start()
+	fake := simcloud.New().Start()
 	defer fake.Close()
-	iam := apigtest.NewIAM(fake, iamDomain, iamUser, iamPassword)
+	iam := simcloud.NewIAM(fake, iamDomain, iamUser, iamPassword)
 	iam.AddProject("cn-north-4", testProject)
 	rec := &wireRecorder{to: fake.HTTPTest().Listener.Addr().String()}
 	tokens, err := apig.NewIAMPassword(apig.IAMOptions{Endpoint: fake.URL(), DomainName: iamDomain, UserName: iamUser,

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 	"github.com/apig-exporter/apig_exporter/internal/testcert"
 	"github.com/apig-exporter/apig_exporter/internal/testnet"
 )
@@ -34,7 +34,7 @@ func TestHTTPSProxyFromEnvironment(t *testing.T) {
 	ca := testcert.NewCA(t, "proxy test CA")
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
 	writeFile(t, caFile, string(ca.PEM))
-	fake := apigtest.New(apigtest.Gateway{ProjectID: clientProject, ID: clientGateway, Progress: apigtest.Stuck(time.Now(), 30)})
+	fake := simcloud.New(simcloud.Gateway{ProjectID: clientProject, ID: clientGateway, Progress: simcloud.Stuck(time.Now(), 30)})
 	upstream := httptest.NewUnstartedServer(fake)
 	upstream.TLS = &tls.Config{Certificates: []tls.Certificate{ca.Leaf(t, proxiedHost)}}
 	upstream.StartTLS()

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 const (
@@ -86,11 +86,11 @@ func (g gatedSource) Fetch(ctx context.Context) (apig.TemporaryKeys, error) {
 // keysEnv is a fake cloud (APIG, metadata service, IAM on one loopback
 // server) on a fake clock, and a client signing with temporary keys.
 type keysEnv struct {
-	clock   *apigtest.Clock
-	fake    *apigtest.Server
-	issuer  *apigtest.KeyIssuer
-	md      *apigtest.Metadata
-	oidc    *apigtest.OIDC
+	clock   *simcloud.Clock
+	fake    *simcloud.Server
+	issuer  *simcloud.KeyIssuer
+	md      *simcloud.Metadata
+	oidc    *simcloud.OIDC
 	rec     *wireRecorder
 	obs     *countingObserver
 	source  apig.KeySource
@@ -101,10 +101,10 @@ type keysEnv struct {
 
 func newFakeCloud(t *testing.T) *keysEnv {
 	t.Helper()
-	e := &keysEnv{clock: apigtest.NewClock(testStart), obs: newCountingObserver()}
-	e.fake = apigtest.New(testGateways(testStart))
+	e := &keysEnv{clock: simcloud.NewClock(testStart), obs: newCountingObserver()}
+	e.fake = simcloud.New(testGateways(testStart))
 	e.fake.Now = e.clock.Now
-	e.issuer = apigtest.NewKeyIssuer(e.fake)
+	e.issuer = simcloud.NewKeyIssuer(e.fake)
 	e.fake.Authenticate = e.issuer.Authenticate
 	e.fake.Start()
 	t.Cleanup(e.fake.Close)
@@ -117,7 +117,7 @@ func newFakeCloud(t *testing.T) *keysEnv {
 func newMetadataEnv(t *testing.T, tokenAPI bool) *keysEnv {
 	t.Helper()
 	e := newFakeCloud(t)
-	e.md = apigtest.NewMetadata(e.fake, e.issuer, tokenAPI)
+	e.md = simcloud.NewMetadata(e.fake, e.issuer, tokenAPI)
 	src, err := apig.NewMetadata(apig.MetadataOptions{Endpoint: e.fake.URL(), HTTPClient: e.rec.client(), Observer: e.obs, Now: e.clock.Now})
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +131,7 @@ func newMetadataEnv(t *testing.T, tokenAPI bool) *keysEnv {
 func newOIDCEnv(t *testing.T) (*keysEnv, string) {
 	t.Helper()
 	e := newFakeCloud(t)
-	e.oidc = apigtest.NewOIDC(e.fake, e.issuer, testIdpID, testIDToken)
+	e.oidc = simcloud.NewOIDC(e.fake, e.issuer, testIdpID, testIDToken)
 	file := tempFile(t, testIDToken+"\n")
 	src, err := apig.NewOIDC(apig.OIDCOptions{IAMEndpoint: e.fake.URL(), IdpID: testIdpID, IDTokenFile: file, HTTPClient: e.rec.client(), Observer: e.obs})
 	if err != nil {
@@ -277,10 +277,10 @@ func TestTemporaryKeysOneFetchForConcurrentCalls(t *testing.T) {
 // reaching APIG; when it is back, new keys are used.
 func TestTemporaryKeysSourceDownThenBack(t *testing.T) {
 	sources(t, func(t *testing.T, e *keysEnv) {
-		fail, fetchPath, op := func(s int) { e.oidc.Fail(s) }, apigtest.OIDCTokenPath, apig.OpIAM
+		fail, fetchPath, op := func(s int) { e.oidc.Fail(s) }, simcloud.OIDCTokenPath, apig.OpIAM
 		if e.md != nil {
 			e.md.Lifetime = 2 * time.Hour
-			fail, fetchPath, op = e.md.Fail, apigtest.MetadataTokenPath, apig.OpMetadata
+			fail, fetchPath, op = e.md.Fail, simcloud.MetadataTokenPath, apig.OpMetadata
 		}
 		e.start(t)
 		e.mustProgress(t)

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 // throttleObserver records throttled answers and final errors.
@@ -68,7 +68,7 @@ func TestThrottledCallsBackOff(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var calls atomic.Int64
-			fake := apigtest.New(apigtest.Gateway{ProjectID: "p1", ID: "gw1", Handler: throttleFirst(tc.throttles, tc.status, tc.code, tc.retryAfter, &calls)}).Start()
+			fake := simcloud.New(simcloud.Gateway{ProjectID: "p1", ID: "gw1", Handler: throttleFirst(tc.throttles, tc.status, tc.code, tc.retryAfter, &calls)}).Start()
 			defer fake.Close()
 			var waits []time.Duration
 			obs := &throttleObserver{}
@@ -116,7 +116,7 @@ func TestThrottledCallsBackOff(t *testing.T) {
 
 func TestThrottleRetryStopsAtDeadline(t *testing.T) {
 	var calls atomic.Int64
-	fake := apigtest.New(apigtest.Gateway{ProjectID: "p1", ID: "gw1", Handler: throttleFirst(99, 429, "APIGW.0308", "", &calls)}).Start()
+	fake := simcloud.New(simcloud.Gateway{ProjectID: "p1", ID: "gw1", Handler: throttleFirst(99, 429, "APIGW.0308", "", &calls)}).Start()
 	defer fake.Close()
 	slept := false
 	c := testClient(t, apig.Options{Backoff: apig.Backoff{Sleep: func(context.Context, time.Duration) error { slept = true; return nil }}})

@@ -10,7 +10,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 // BenchmarkWarmScrape is one /metrics scrape of 1000 settled, discovered
@@ -21,9 +21,9 @@ import (
 func BenchmarkWarmScrape(b *testing.B) {
 	for _, n := range []int{100, 1000} {
 		b.Run(fmt.Sprintf("gateways=%d", n), func(b *testing.B) {
-			fake := apigtest.New()
+			fake := simcloud.New()
 			for i := range n {
-				fake.Put(apigtest.Gateway{ProjectID: "p1", ID: fmt.Sprintf("%032x", i), Name: fmt.Sprintf("gw-%d", i), Progress: succeeded(), ListStatus: "Running"})
+				fake.Put(simcloud.Gateway{ProjectID: "p1", ID: fmt.Sprintf("%032x", i), Name: fmt.Sprintf("gw-%d", i), Progress: succeeded(), ListStatus: "Running"})
 			}
 			fake.Start()
 			defer fake.Close()
@@ -69,9 +69,9 @@ func (discard) Write(p []byte) (int, error) { return len(p), nil }
 //	go test -run XXX -bench ListPaging ./collector
 func BenchmarkListPaging(b *testing.B) {
 	const n = 5000
-	fake := apigtest.New()
+	fake := simcloud.New()
 	for i := range n {
-		fake.Put(apigtest.Gateway{ProjectID: "p1", ID: fmt.Sprintf("%032x", i), Progress: succeeded(), ListStatus: "Running"})
+		fake.Put(simcloud.Gateway{ProjectID: "p1", ID: fmt.Sprintf("%032x", i), Progress: succeeded(), ListStatus: "Running"})
 	}
 	fake.Latency.Store(int64(50 * time.Millisecond))
 	fake.Start()

@@ -6,16 +6,16 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 const defaultTestTTL = 10 * time.Minute
 
 func TestSettledAnswersAreReusedForTheTTL(t *testing.T) {
-	r := newRig(t, apigtest.New(
-		apigtest.Gateway{ProjectID: "p1", ID: "ok", Progress: succeeded()},
-		apigtest.Gateway{ProjectID: "p1", ID: "failed", Progress: failed()},
-		apigtest.Gateway{ProjectID: "p1", ID: "creating", Progress: creating()},
+	r := newRig(t, simcloud.New(
+		simcloud.Gateway{ProjectID: "p1", ID: "ok", Progress: succeeded()},
+		simcloud.Gateway{ProjectID: "p1", ID: "failed", Progress: failed()},
+		simcloud.Gateway{ProjectID: "p1", ID: "creating", Progress: creating()},
 	))
 	p := r.project("p1")
 	r.use(defaultTestTTL, Project{Project: p, Instances: []Target{{Project: p, InstanceID: "ok"}, {Project: p, InstanceID: "failed"}, {Project: p, InstanceID: "creating"}}})
@@ -51,7 +51,7 @@ apig_instance_creation_status{instance_id="ok",project_id="p1",status="success"}
 }
 
 func TestZeroTTLAsksEveryScrape(t *testing.T) {
-	r := newRig(t, apigtest.New(apigtest.Gateway{ProjectID: "p1", ID: "ok", Progress: succeeded()}))
+	r := newRig(t, simcloud.New(simcloud.Gateway{ProjectID: "p1", ID: "ok", Progress: succeeded()}))
 	p := r.project("p1")
 	r.use(0, Project{Project: p, Instances: []Target{{Project: p, InstanceID: "ok"}}})
 	for range 3 {
@@ -63,7 +63,7 @@ func TestZeroTTLAsksEveryScrape(t *testing.T) {
 }
 
 func TestCreatingInTheListBypassesTheCache(t *testing.T) {
-	r := newRig(t, apigtest.New(apigtest.Gateway{ProjectID: "p1", ID: "gw", Name: "gw", Progress: succeeded()}))
+	r := newRig(t, simcloud.New(simcloud.Gateway{ProjectID: "p1", ID: "gw", Name: "gw", Progress: succeeded()}))
 	r.use(defaultTestTTL, Project{Project: r.project("p1"), Discover: true})
 	r.scrape(t, "", "none")
 	r.scrape(t, "", "none")
@@ -73,7 +73,7 @@ func TestCreatingInTheListBypassesTheCache(t *testing.T) {
 
 	// The list now shows the gateway as being created (say, recreated
 	// under the same ID): the cached success must not hide that.
-	r.fake.Put(apigtest.Gateway{ProjectID: "p1", ID: "gw", Name: "gw", Progress: creating()})
+	r.fake.Put(simcloud.Gateway{ProjectID: "p1", ID: "gw", Name: "gw", Progress: creating()})
 	r.scrape(t, `
 # HELP apig_instance_creation_progress_ratio Creation progress of the gateway as a ratio from 0 to 1 (the API's percent divided by 100). Settled results may be up to cache.settled_ttl old.
 # TYPE apig_instance_creation_progress_ratio gauge
@@ -88,7 +88,7 @@ apig_instance_creation_progress_ratio{instance_id="gw",project_id="p1"} 0.3
 }
 
 func TestReloadKeepsTheCache(t *testing.T) {
-	r := newRig(t, apigtest.New(apigtest.Gateway{ProjectID: "p1", ID: "ok", Progress: succeeded()}))
+	r := newRig(t, simcloud.New(simcloud.Gateway{ProjectID: "p1", ID: "ok", Progress: succeeded()}))
 	p := r.project("p1")
 	proj := Project{Project: p, Instances: []Target{{Project: p, InstanceID: "ok"}}}
 	r.use(defaultTestTTL, proj)
@@ -103,7 +103,7 @@ func TestReloadKeepsTheCache(t *testing.T) {
 // A settled gateway's series are rendered once and reused, but a new name
 // or list status, or a new answer after the TTL, renders them afresh.
 func TestSettledSeriesAreReusedUntilTheGatewayChanges(t *testing.T) {
-	r := newRig(t, apigtest.New(apigtest.Gateway{ProjectID: "p1", ID: "gw1", Name: "before", Progress: succeeded(), ListStatus: "Running"}))
+	r := newRig(t, simcloud.New(simcloud.Gateway{ProjectID: "p1", ID: "gw1", Name: "before", Progress: succeeded(), ListStatus: "Running"}))
 	r.use(time.Hour, Project{Project: r.project("p1"), Discover: true})
 	info := func(name, status string) string {
 		return `
@@ -129,7 +129,7 @@ apig_instance_info{instance_id="gw1",instance_name="` + name + `",project_id="p1
 		t.Error("second scrape rendered the series again instead of reusing them")
 	}
 
-	r.fake.Put(apigtest.Gateway{ProjectID: "p1", ID: "gw1", Name: "after", Progress: succeeded(), ListStatus: "Frozen"})
+	r.fake.Put(simcloud.Gateway{ProjectID: "p1", ID: "gw1", Name: "after", Progress: succeeded(), ListStatus: "Frozen"})
 	r.scrape(t, info("after", "Frozen"), "apig_instance_info")
 	if _, ok := r.source.cache.series(key, p, "before", "Running"); ok {
 		t.Error("series for the old name still served")

@@ -10,14 +10,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 func TestConcurrentScrapesShareCalls(t *testing.T) {
 	const gateways, scrapers = 50, 8
-	fake := apigtest.New()
+	fake := simcloud.New()
 	for i := range gateways {
-		fake.Put(apigtest.Gateway{ProjectID: "p1", ID: fmt.Sprintf("gw%02d", i), Progress: succeeded()})
+		fake.Put(simcloud.Gateway{ProjectID: "p1", ID: fmt.Sprintf("gw%02d", i), Progress: succeeded()})
 	}
 	fake.Latency.Store(int64(2 * time.Millisecond)) // so that scrapes overlap; not asserted
 	r := newRig(t, fake)

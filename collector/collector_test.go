@@ -13,7 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 	"github.com/apig-exporter/apig_exporter/internal/testlog"
 )
 
@@ -28,20 +28,20 @@ var (
 )
 
 // contractGateways covers every answer the metric contract speaks of.
-func contractGateways() []apigtest.Gateway {
-	return []apigtest.Gateway{
-		{ProjectID: projA, ID: "creating", Name: "gw-creating", Progress: apigtest.Stuck(t0, 50)},
-		{ProjectID: projA, ID: "done", Name: "gw-done", Progress: apigtest.Succeeded(t0, t0.Add(5*time.Minute))},
-		{ProjectID: projA, ID: "quota", Name: "gw-quota", Progress: apigtest.Failed(t0, t0.Add(time.Minute), "APIC.9218", "create failed...")},
-		{ProjectID: projA, ID: "odd", Progress: apigtest.Raw(200, "application/json", `{"progress":40,"status":"paused","start_time":0}`)},
-		{ProjectID: projA, ID: "gone", Progress: apigtest.APIError(http.StatusNotFound, "APIC.7302", "Instance not found")},
-		{ProjectID: projB, ID: "denied", Progress: apigtest.APIError(http.StatusForbidden, "APIC.7106", "No permissions")},
+func contractGateways() []simcloud.Gateway {
+	return []simcloud.Gateway{
+		{ProjectID: projA, ID: "creating", Name: "gw-creating", Progress: simcloud.Stuck(t0, 50)},
+		{ProjectID: projA, ID: "done", Name: "gw-done", Progress: simcloud.Succeeded(t0, t0.Add(5*time.Minute))},
+		{ProjectID: projA, ID: "quota", Name: "gw-quota", Progress: simcloud.Failed(t0, t0.Add(time.Minute), "APIC.9218", "create failed...")},
+		{ProjectID: projA, ID: "odd", Progress: simcloud.Raw(200, "application/json", `{"progress":40,"status":"paused","start_time":0}`)},
+		{ProjectID: projA, ID: "gone", Progress: simcloud.APIError(http.StatusNotFound, "APIC.7302", "Instance not found")},
+		{ProjectID: projB, ID: "denied", Progress: simcloud.APIError(http.StatusForbidden, "APIC.7106", "No permissions")},
 	}
 }
 
-func newFixture(t *testing.T, gws []apigtest.Gateway) (*apigtest.Server, *Source, *Metrics, []Target) {
+func newFixture(t *testing.T, gws []simcloud.Gateway) (*simcloud.Server, *Source, *Metrics, []Target) {
 	t.Helper()
-	fake := apigtest.New(gws...).Start()
+	fake := simcloud.New(gws...).Start()
 	t.Cleanup(fake.Close)
 	m := NewMetrics()
 	client, err := apig.NewClient(apig.Options{Auth: apig.StaticToken{Token: apig.StaticSecret("tok")}, Observer: m})
@@ -188,7 +188,7 @@ func TestStateSet(t *testing.T) {
 		{"rollback", map[string]float64{"creating": 0, "success": 0, "failed": 0, "rollback": 1}},
 	} {
 		t.Run(tc.status, func(t *testing.T) {
-			gws := []apigtest.Gateway{{ProjectID: projA, ID: "gw", Progress: apigtest.Raw(200, "application/json", `{"progress":30,"status":"`+tc.status+`"}`)}}
+			gws := []simcloud.Gateway{{ProjectID: projA, ID: "gw", Progress: simcloud.Raw(200, "application/json", `{"progress":30,"status":"`+tc.status+`"}`)}}
 			_, src, m, targets := newFixture(t, gws)
 			reg := prometheus.NewPedanticRegistry()
 			reg.MustRegister(newCollector(src, m, targets))
@@ -247,9 +247,9 @@ apig_creation_failures_total{error_code="unknown",project_id="fedcba9876543210fe
 }
 
 func TestConcurrencyIsBounded(t *testing.T) {
-	var gws []apigtest.Gateway
+	var gws []simcloud.Gateway
 	for i := 0; i < 40; i++ {
-		gws = append(gws, apigtest.Gateway{ProjectID: projA, ID: "gw" + string(rune('a'+i%26)) + string(rune('a'+i/26)), Progress: apigtest.Succeeded(t0, t0.Add(time.Minute))})
+		gws = append(gws, simcloud.Gateway{ProjectID: projA, ID: "gw" + string(rune('a'+i%26)) + string(rune('a'+i/26)), Progress: simcloud.Succeeded(t0, t0.Add(time.Minute))})
 	}
 	fake, src, m, targets := newFixture(t, gws)
 	fake.Latency.Store(int64(5 * time.Millisecond))

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 	"github.com/apig-exporter/apig_exporter/collector"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 // TestConnectionsAreReused pins that scrapes share kept-alive connections
@@ -20,7 +20,7 @@ func TestConnectionsAreReused(t *testing.T) {
 	w.concurrency = concurrency
 	for i := 0; i < gateways; i++ {
 		id := fmt.Sprintf("%032x", i+1000)
-		w.fake.Put(apigtest.Gateway{ProjectID: mainProject, ID: id, Progress: apigtest.Stuck(fixedNow.Add(-time.Minute), 30)})
+		w.fake.Put(simcloud.Gateway{ProjectID: mainProject, ID: id, Progress: simcloud.Stuck(fixedNow.Add(-time.Minute), 30)})
 		w.targets = append(w.targets, collector.Target{Project: apig.Project{ID: mainProject, Endpoint: w.fake.URL()}, InstanceID: id})
 	}
 	calls0 := w.fake.Calls(apig.OpProgress)

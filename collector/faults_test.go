@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 	"github.com/apig-exporter/apig_exporter/internal/testcert"
 )
 
@@ -18,7 +18,7 @@ import (
 // endpoint (route, for the edge project).
 type fault struct {
 	name    string
-	answer  func(time.Time) apigtest.Answer
+	answer  func(time.Time) simcloud.Answer
 	handler http.HandlerFunc
 	route   func(w *world) string // address apig.edge.invalid leads to; "" is no such host
 	// callLimit bounds each API call; 0 leaves only the scrape deadline.
@@ -44,30 +44,30 @@ var faults = []fault{
 		s := w.tlsServer(&tls.Config{Certificates: []tls.Certificate{other.Leaf(w.t, edgeHost)}})
 		return s.Listener.Addr().String()
 	}, code: "connection"},
-	{name: "connection reset mid-body", handler: apigtest.ResetMidBody(), code: "connection"},
-	{name: "server hangs past the call timeout", handler: apigtest.Hang(), callLimit: time.Second, code: "timeout"},
-	{name: "server hangs past the scrape deadline", handler: apigtest.Hang(), scrapeDeadline: 1500 * time.Millisecond, code: "timeout"},
-	{name: "body trickles a byte at a time", handler: apigtest.Trickle(20 * time.Millisecond), callLimit: time.Second, code: "timeout"},
-	{name: "16 MiB body", handler: apigtest.Huge(16 << 20), code: "decode"},
-	{name: "truncated JSON", answer: apigtest.Raw(200, "application/json", progressJSON[:60]), code: "decode"},
-	{name: "wrong JSON types", answer: apigtest.Raw(200, "application/json", `{"progress":"fifty","status":"creating"}`), code: "decode"},
-	{name: "JSON array instead of object", answer: apigtest.Raw(200, "application/json", `[`+progressJSON+`]`), code: "decode"},
-	{name: "JSON null", answer: apigtest.Raw(200, "application/json", `null`), code: "decode"},
-	{name: "no status", answer: apigtest.Raw(200, "application/json", `{"progress":50}`), code: "decode"},
-	{name: "progress above 100", answer: apigtest.Raw(200, "application/json", `{"progress":150,"status":"creating"}`), code: "decode"},
-	{name: "progress below 0", answer: apigtest.Raw(200, "application/json", `{"progress":-1,"status":"creating"}`), code: "decode"},
-	{name: "HTML 502 page", answer: apigtest.Raw(502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>"), code: "http_502"},
-	{name: "empty 200 body", answer: apigtest.Raw(200, "application/json", ""), code: "decode"},
-	{name: "401 token expired", answer: apigtest.APIError(401, "APIC.7101", "Token expired"), code: "APIC.7101"},
-	{name: "403 no permission", answer: apigtest.APIError(403, "APIC.7106", "No permissions to request for the method"), code: "APIC.7106"},
-	{name: "404 instance not found", answer: apigtest.APIError(404, "APIC.7302", "Instance not found"), code: "APIC.7302"},
-	{name: "429 with Retry-After", answer: apigtest.WithHeader(apigtest.APIError(429, "APIGW.0308", "The throttling threshold has been reached"), "Retry-After", "3"), code: "APIGW.0308", throttled: true},
-	{name: "429 without Retry-After", answer: apigtest.APIError(429, "APIGW.0308", "The throttling threshold has been reached"), code: "APIGW.0308", throttled: true},
-	{name: "429 with no body", answer: apigtest.Raw(429, "text/plain", ""), code: "http_429", throttled: true},
-	{name: "500 APIC.9000", answer: apigtest.APIError(500, "APIC.9000", "Failed to request internal service"), code: "APIC.9000"},
-	{name: "500 APIG.9008 too many requests", answer: apigtest.APIError(500, "APIG.9008", "Too many requests. Try again later."), code: "APIG.9008", throttled: true},
-	{name: "error code not in the API's shape", answer: apigtest.APIError(500, "<script>alert(1)</script>", "x"), code: "http_500"},
-	{name: "redirect loop", handler: apigtest.RedirectLoop(), code: "http_302"},
+	{name: "connection reset mid-body", handler: simcloud.ResetMidBody(), code: "connection"},
+	{name: "server hangs past the call timeout", handler: simcloud.Hang(), callLimit: time.Second, code: "timeout"},
+	{name: "server hangs past the scrape deadline", handler: simcloud.Hang(), scrapeDeadline: 1500 * time.Millisecond, code: "timeout"},
+	{name: "body trickles a byte at a time", handler: simcloud.Trickle(20 * time.Millisecond), callLimit: time.Second, code: "timeout"},
+	{name: "16 MiB body", handler: simcloud.Huge(16 << 20), code: "decode"},
+	{name: "truncated JSON", answer: simcloud.Raw(200, "application/json", progressJSON[:60]), code: "decode"},
+	{name: "wrong JSON types", answer: simcloud.Raw(200, "application/json", `{"progress":"fifty","status":"creating"}`), code: "decode"},
+	{name: "JSON array instead of object", answer: simcloud.Raw(200, "application/json", `[`+progressJSON+`]`), code: "decode"},
+	{name: "JSON null", answer: simcloud.Raw(200, "application/json", `null`), code: "decode"},
+	{name: "no status", answer: simcloud.Raw(200, "application/json", `{"progress":50}`), code: "decode"},
+	{name: "progress above 100", answer: simcloud.Raw(200, "application/json", `{"progress":150,"status":"creating"}`), code: "decode"},
+	{name: "progress below 0", answer: simcloud.Raw(200, "application/json", `{"progress":-1,"status":"creating"}`), code: "decode"},
+	{name: "HTML 502 page", answer: simcloud.Raw(502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>"), code: "http_502"},
+	{name: "empty 200 body", answer: simcloud.Raw(200, "application/json", ""), code: "decode"},
+	{name: "401 token expired", answer: simcloud.APIError(401, "APIC.7101", "Token expired"), code: "APIC.7101"},
+	{name: "403 no permission", answer: simcloud.APIError(403, "APIC.7106", "No permissions to request for the method"), code: "APIC.7106"},
+	{name: "404 instance not found", answer: simcloud.APIError(404, "APIC.7302", "Instance not found"), code: "APIC.7302"},
+	{name: "429 with Retry-After", answer: simcloud.WithHeader(simcloud.APIError(429, "APIGW.0308", "The throttling threshold has been reached"), "Retry-After", "3"), code: "APIGW.0308", throttled: true},
+	{name: "429 without Retry-After", answer: simcloud.APIError(429, "APIGW.0308", "The throttling threshold has been reached"), code: "APIGW.0308", throttled: true},
+	{name: "429 with no body", answer: simcloud.Raw(429, "text/plain", ""), code: "http_429", throttled: true},
+	{name: "500 APIC.9000", answer: simcloud.APIError(500, "APIC.9000", "Failed to request internal service"), code: "APIC.9000"},
+	{name: "500 APIG.9008 too many requests", answer: simcloud.APIError(500, "APIG.9008", "Too many requests. Try again later."), code: "APIG.9008", throttled: true},
+	{name: "error code not in the API's shape", answer: simcloud.APIError(500, "<script>alert(1)</script>", "x"), code: "http_500"},
+	{name: "redirect loop", handler: simcloud.RedirectLoop(), code: "http_302"},
 }
 
 // TestFaultMatrix breaks one gateway among healthy ones in each way the

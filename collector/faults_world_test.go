@@ -21,8 +21,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 	"github.com/apig-exporter/apig_exporter/collector"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 	"github.com/apig-exporter/apig_exporter/internal/testcert"
 	"github.com/apig-exporter/apig_exporter/internal/testlog"
 	"github.com/apig-exporter/apig_exporter/internal/testnet"
@@ -43,23 +43,23 @@ const (
 // are the same in every scrape.
 var fixedNow = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 
-func healthyGateways() []apigtest.Gateway {
-	return []apigtest.Gateway{
-		{ProjectID: mainProject, ID: "c0000000000000000000000000000001", Name: "created", Progress: apigtest.Succeeded(fixedNow.Add(-2*time.Hour), fixedNow.Add(-2*time.Hour+5*time.Minute))},
-		{ProjectID: mainProject, ID: "c0000000000000000000000000000002", Name: "creating", Progress: apigtest.Stuck(fixedNow.Add(-10*time.Minute), 50)},
-		{ProjectID: mainProject, ID: "c0000000000000000000000000000003", Name: "quota", Progress: apigtest.Failed(fixedNow.Add(-time.Hour), fixedNow.Add(-59*time.Minute), "APIC.9218", "create failed")},
+func healthyGateways() []simcloud.Gateway {
+	return []simcloud.Gateway{
+		{ProjectID: mainProject, ID: "c0000000000000000000000000000001", Name: "created", Progress: simcloud.Succeeded(fixedNow.Add(-2*time.Hour), fixedNow.Add(-2*time.Hour+5*time.Minute))},
+		{ProjectID: mainProject, ID: "c0000000000000000000000000000002", Name: "creating", Progress: simcloud.Stuck(fixedNow.Add(-10*time.Minute), 50)},
+		{ProjectID: mainProject, ID: "c0000000000000000000000000000003", Name: "quota", Progress: simcloud.Failed(fixedNow.Add(-time.Hour), fixedNow.Add(-59*time.Minute), "APIC.9218", "create failed")},
 	}
 }
 
 // subjectHealthy is the gateway under test when nothing is wrong.
-func subjectHealthy(project string) apigtest.Gateway {
-	return apigtest.Gateway{ProjectID: project, ID: subjectID, Name: "subject",
-		Progress: apigtest.Succeeded(fixedNow.Add(-30*time.Minute), fixedNow.Add(-24*time.Minute))}
+func subjectHealthy(project string) simcloud.Gateway {
+	return simcloud.Gateway{ProjectID: project, ID: subjectID, Name: "subject",
+		Progress: simcloud.Succeeded(fixedNow.Add(-30*time.Minute), fixedNow.Add(-24*time.Minute))}
 }
 
 type world struct {
 	t           *testing.T
-	fake        *apigtest.Server
+	fake        *simcloud.Server
 	edge        *httptest.Server // TLS, trusted, serves the same fake as apig.edge.invalid
 	ca          *testcert.CA
 	dialer      *testnet.Dialer
@@ -85,7 +85,7 @@ func newWorld(t *testing.T, onEdge bool, callLimit time.Duration) *world {
 	if onEdge {
 		project = edgeProject
 	}
-	w.fake = apigtest.New(append(healthyGateways(), subjectHealthy(project))...).Start()
+	w.fake = simcloud.New(append(healthyGateways(), subjectHealthy(project))...).Start()
 	t.Cleanup(w.fake.Close)
 
 	w.edge = w.tlsServer(&tls.Config{Certificates: []tls.Certificate{w.ca.Leaf(t, edgeHost)}})

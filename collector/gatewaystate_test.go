@@ -10,7 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 // notFound answers every gateway as APIG does for an unknown one.
@@ -39,7 +39,7 @@ func collect(c prometheus.Collector) {
 // what the exporter holds beyond MaxProbedGateways, and what it holds goes
 // once those gateways are not probed for ProbedGatewayTTL.
 func TestProbedGatewayStateIsBounded(t *testing.T) {
-	clock := apigtest.NewClock(testNow)
+	clock := simcloud.NewClock(testNow)
 	p := apig.Project{ID: "p1", Endpoint: "http://127.0.0.1:1"}
 	src := NewSource(t.Context(), SourceOptions{Fetcher: notFound, Projects: []Project{{Project: p}}, SettledTTL: time.Hour, Now: clock.Now}, nil)
 	m := NewMetrics()
@@ -69,7 +69,7 @@ func TestProbedGatewayStateIsBounded(t *testing.T) {
 // A watched gateway's state is kept however many gateways are probed, and
 // goes when the gateway is no longer watched.
 func TestWatchedGatewayStateLivesWhileWatched(t *testing.T) {
-	r := newRig(t, apigtest.New(apigtest.Gateway{ProjectID: "p1", ID: "gone", Progress: apigtest.APIError(http.StatusNotFound, "APIC.7302", "Instance not found")}))
+	r := newRig(t, simcloud.New(simcloud.Gateway{ProjectID: "p1", ID: "gone", Progress: simcloud.APIError(http.StatusNotFound, "APIC.7302", "Instance not found")}))
 	p := r.project("p1")
 	watched := Project{Project: p, Instances: []Target{{Project: p, InstanceID: "gone"}}}
 	r.use(0, watched)

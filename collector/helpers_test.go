@@ -10,7 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 // testNow is the fixed clock of the collectors under test.
@@ -19,19 +19,19 @@ var testNow = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 // rig is a Source on a started fake APIG, with its metrics.
 type rig struct {
 	ctx     context.Context // the sources' lifetime
-	fake    *apigtest.Server
+	fake    *simcloud.Server
 	client  *apig.Client
 	metrics *Metrics
-	clock   *apigtest.Clock
+	clock   *simcloud.Clock
 	source  *Source
 	limiter *apig.Limiter
 }
 
-func newRig(t *testing.T, fake *apigtest.Server) *rig {
+func newRig(t *testing.T, fake *simcloud.Server) *rig {
 	t.Helper()
 	fake.Start()
 	t.Cleanup(fake.Close)
-	r := &rig{ctx: t.Context(), fake: fake, metrics: NewMetrics(), clock: apigtest.NewClock(testNow), limiter: apig.NewLimiter(16)}
+	r := &rig{ctx: t.Context(), fake: fake, metrics: NewMetrics(), clock: simcloud.NewClock(testNow), limiter: apig.NewLimiter(16)}
 	r.metrics.SetLimiter(r.limiter)
 	c, err := apig.NewClient(apig.Options{
 		Auth:     apig.StaticToken{Token: apig.StaticSecret("t")},
@@ -84,16 +84,16 @@ func (r *rig) calls() (progress, list int64) {
 	return progress, list
 }
 
-func succeeded() func(time.Time) apigtest.Answer {
-	return apigtest.Succeeded(testNow.Add(-time.Hour), testNow.Add(-50*time.Minute))
+func succeeded() func(time.Time) simcloud.Answer {
+	return simcloud.Succeeded(testNow.Add(-time.Hour), testNow.Add(-50*time.Minute))
 }
 
-func creating() func(time.Time) apigtest.Answer {
-	return apigtest.Creating(testNow.Add(-time.Minute), 0)
+func creating() func(time.Time) simcloud.Answer {
+	return simcloud.Creating(testNow.Add(-time.Minute), 0)
 }
 
-func failed() func(time.Time) apigtest.Answer {
-	return apigtest.Failed(testNow.Add(-time.Hour), testNow.Add(-50*time.Minute), "APIC.9218", "quota")
+func failed() func(time.Time) simcloud.Answer {
+	return simcloud.Failed(testNow.Add(-time.Hour), testNow.Add(-50*time.Minute), "APIC.9218", "quota")
 }
 
 // fetcherFunc is a ProgressFetcher for tests that need no HTTP.

@@ -14,8 +14,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 	"github.com/apig-exporter/apig_exporter/collector"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 // TestLoad scrapes 1000 gateways, some of them broken, with 20 concurrent
@@ -44,7 +44,7 @@ func TestLoad(t *testing.T) {
 	goroutines0 := runtime.NumGoroutine()
 	heap0 := heapAfterGC()
 
-	fake := apigtest.New().Start()
+	fake := simcloud.New().Start()
 	var targets []collector.Target
 	kinds := map[string]int{}
 	for i := 0; i < gateways; i++ {
@@ -118,32 +118,32 @@ func TestLoad(t *testing.T) {
 
 // loadGateway is gateway i of the load test: mostly healthy, with every
 // tenth or so broken in one of the ways the fault matrix covers.
-func loadGateway(i int) (apigtest.Gateway, string) {
-	g := apigtest.Gateway{ProjectID: mainProject, ID: fmt.Sprintf("%032x", i+1), Name: fmt.Sprintf("gw-%d", i)}
+func loadGateway(i int) (simcloud.Gateway, string) {
+	g := simcloud.Gateway{ProjectID: mainProject, ID: fmt.Sprintf("%032x", i+1), Name: fmt.Sprintf("gw-%d", i)}
 	var kind string
 	switch {
 	case i == 0:
-		kind, g.Handler = "16MiB body", apigtest.Huge(16<<20)
+		kind, g.Handler = "16MiB body", simcloud.Huge(16<<20)
 	case i%100 == 1:
-		kind, g.Handler = "hang", apigtest.Hang()
+		kind, g.Handler = "hang", simcloud.Hang()
 	case i%100 == 2:
-		kind, g.Handler = "trickle", apigtest.Trickle(50*time.Millisecond)
+		kind, g.Handler = "trickle", simcloud.Trickle(50*time.Millisecond)
 	case i%100 == 3:
-		kind, g.Handler = "reset", apigtest.ResetMidBody()
+		kind, g.Handler = "reset", simcloud.ResetMidBody()
 	case i%50 == 4:
-		kind, g.Progress = "500", apigtest.APIError(http.StatusInternalServerError, "APIC.9000", "Failed to request internal service")
+		kind, g.Progress = "500", simcloud.APIError(http.StatusInternalServerError, "APIC.9000", "Failed to request internal service")
 	case i%50 == 5:
-		kind, g.Progress = "404", apigtest.APIError(http.StatusNotFound, "APIC.7302", "Instance not found")
+		kind, g.Progress = "404", simcloud.APIError(http.StatusNotFound, "APIC.7302", "Instance not found")
 	case i%50 == 6:
-		kind, g.Progress = "429", apigtest.APIError(http.StatusTooManyRequests, "APIGW.0308", "throttled")
+		kind, g.Progress = "429", simcloud.APIError(http.StatusTooManyRequests, "APIGW.0308", "throttled")
 	case i%50 == 7:
-		kind, g.Progress = "truncated", apigtest.Raw(http.StatusOK, "application/json", `{"progress":5`)
+		kind, g.Progress = "truncated", simcloud.Raw(http.StatusOK, "application/json", `{"progress":5`)
 	case i%3 == 0:
-		kind, g.Progress = "created", apigtest.Succeeded(fixedNow.Add(-time.Hour), fixedNow.Add(-50*time.Minute))
+		kind, g.Progress = "created", simcloud.Succeeded(fixedNow.Add(-time.Hour), fixedNow.Add(-50*time.Minute))
 	case i%3 == 1:
-		kind, g.Progress = "creating", apigtest.Stuck(fixedNow.Add(-5*time.Minute), 50)
+		kind, g.Progress = "creating", simcloud.Stuck(fixedNow.Add(-5*time.Minute), 50)
 	default:
-		kind, g.Progress = "failed", apigtest.Failed(fixedNow.Add(-time.Hour), fixedNow.Add(-55*time.Minute), "APIC.9219", "create failed")
+		kind, g.Progress = "failed", simcloud.Failed(fixedNow.Add(-time.Hour), fixedNow.Add(-55*time.Minute), "APIC.9219", "create failed")
 	}
 	return g, kind
 }

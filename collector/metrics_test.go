@@ -8,7 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 func TestThrottlingIsCountedAndLowersConcurrency(t *testing.T) {
@@ -22,7 +22,7 @@ func TestThrottlingIsCountedAndLowersConcurrency(t *testing.T) {
 		}
 		_, _ = w.Write([]byte(`{"progress":100,"status":"success","start_time":1,"end_time":2}`))
 	}
-	r := newRig(t, apigtest.New(apigtest.Gateway{ProjectID: "p1", ID: "gw", Handler: throttleOnce}))
+	r := newRig(t, simcloud.New(simcloud.Gateway{ProjectID: "p1", ID: "gw", Handler: throttleOnce}))
 	p := r.project("p1")
 	r.use(0, Project{Project: p, Instances: []Target{{Project: p, InstanceID: "gw"}}})
 

@@ -9,16 +9,16 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 func TestDiscoveryMergesConfiguredAndListed(t *testing.T) {
-	r := newRig(t, apigtest.New(
-		apigtest.Gateway{ProjectID: "p1", ID: "a", Name: "prod-a", Progress: succeeded()},
-		apigtest.Gateway{ProjectID: "p1", ID: "b", Name: "prod-b", Progress: creating()},
-		apigtest.Gateway{ProjectID: "p1", ID: "c", Name: "dev-c", Progress: succeeded()},
-		apigtest.Gateway{ProjectID: "p1", ID: "d", Name: "unlisted", Hidden: true, Progress: failed()},
-		apigtest.Gateway{ProjectID: "p2", ID: "e", Name: "other", Progress: succeeded()},
+	r := newRig(t, simcloud.New(
+		simcloud.Gateway{ProjectID: "p1", ID: "a", Name: "prod-a", Progress: succeeded()},
+		simcloud.Gateway{ProjectID: "p1", ID: "b", Name: "prod-b", Progress: creating()},
+		simcloud.Gateway{ProjectID: "p1", ID: "c", Name: "dev-c", Progress: succeeded()},
+		simcloud.Gateway{ProjectID: "p1", ID: "d", Name: "unlisted", Hidden: true, Progress: failed()},
+		simcloud.Gateway{ProjectID: "p2", ID: "e", Name: "other", Progress: succeeded()},
 	))
 	prod := regexp.MustCompile(`^prod-.*$`)
 	r.use(0,
@@ -45,9 +45,9 @@ apig_up{project_id="p2"} 1
 }
 
 func TestDiscoveryPagesThroughLargeProjects(t *testing.T) {
-	fake := apigtest.New()
+	fake := simcloud.New()
 	for i := range 1201 {
-		fake.Put(apigtest.Gateway{ProjectID: "p1", ID: fmt.Sprintf("gw%04d", i), Progress: succeeded()})
+		fake.Put(simcloud.Gateway{ProjectID: "p1", ID: fmt.Sprintf("gw%04d", i), Progress: succeeded()})
 	}
 	r := newRig(t, fake)
 	r.use(0, Project{Project: r.project("p1"), Discover: true})
@@ -60,9 +60,9 @@ func TestDiscoveryPagesThroughLargeProjects(t *testing.T) {
 }
 
 func TestGatewaysLeavingTheListStopBeingExported(t *testing.T) {
-	r := newRig(t, apigtest.New(
-		apigtest.Gateway{ProjectID: "p1", ID: "a", Name: "a", Progress: succeeded()},
-		apigtest.Gateway{ProjectID: "p1", ID: "b", Name: "b", Progress: succeeded()},
+	r := newRig(t, simcloud.New(
+		simcloud.Gateway{ProjectID: "p1", ID: "a", Name: "a", Progress: succeeded()},
+		simcloud.Gateway{ProjectID: "p1", ID: "b", Name: "b", Progress: succeeded()},
 	))
 	r.use(defaultTestTTL, Project{Project: r.project("p1"), Discover: true})
 	if n := testutil.CollectAndCount(r.collector(t.Context()), "apig_instance_scrape_success"); n != 2 {
@@ -80,7 +80,7 @@ apig_instance_scrape_success{instance_id="a",project_id="p1"} 1
 }
 
 func TestFailedListServesLastGoodList(t *testing.T) {
-	r := newRig(t, apigtest.New(apigtest.Gateway{ProjectID: "p1", ID: "a", Name: "a", Progress: succeeded()}))
+	r := newRig(t, simcloud.New(simcloud.Gateway{ProjectID: "p1", ID: "a", Name: "a", Progress: succeeded()}))
 	var broken atomic.Bool
 	list := r.fake // the fake's own list, unless broken
 	r.fake.Handle("/v2/p1/apigw/instances", func(w http.ResponseWriter, req *http.Request) {

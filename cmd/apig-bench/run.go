@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 const benchProject = "0123456789abcdef0123456789abcdef"
@@ -42,11 +42,11 @@ type result struct {
 
 // fakeAPIG serves n settled gateways (one in a hundred failed) in one
 // project.
-func fakeAPIG(n int, latency time.Duration) (*apigtest.Server, []string) {
+func fakeAPIG(n int, latency time.Duration) (*simcloud.Server, []string) {
 	start := time.Now().Add(-time.Hour)
-	ok := apigtest.Succeeded(start, start.Add(5*time.Minute))
-	failed := apigtest.Failed(start, start.Add(time.Minute), "APIC.9218", "insufficient quota")
-	fake := apigtest.New()
+	ok := simcloud.Succeeded(start, start.Add(5*time.Minute))
+	failed := simcloud.Failed(start, start.Add(time.Minute), "APIC.9218", "insufficient quota")
+	fake := simcloud.New()
 	ids := make([]string, n)
 	for i := range n {
 		ids[i] = fmt.Sprintf("%032x", i+1)
@@ -54,7 +54,7 @@ func fakeAPIG(n int, latency time.Duration) (*apigtest.Server, []string) {
 		if i%100 == 99 {
 			p, st = failed, "CreateFail"
 		}
-		fake.Put(apigtest.Gateway{ProjectID: benchProject, ID: ids[i], Name: fmt.Sprintf("gw-%05d", i), Progress: p, ListStatus: st})
+		fake.Put(simcloud.Gateway{ProjectID: benchProject, ID: ids[i], Name: fmt.Sprintf("gw-%05d", i), Progress: p, ListStatus: st})
 	}
 	fake.Latency.Store(int64(latency))
 	return fake.Start(), ids
@@ -72,7 +72,7 @@ cache: {settled_ttl: 10m}
 `, endpoint, benchProject, b.concurrency)
 }
 
-func calls(fake *apigtest.Server) int64 {
+func calls(fake *simcloud.Server) int64 {
 	n := fake.Calls(apig.OpProgress) + fake.Calls(apig.OpList)
 	fake.ResetCalls()
 	return n

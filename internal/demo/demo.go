@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 	"github.com/apig-exporter/apig_exporter/config"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 // Server is the simulated APIG behind --demo.
@@ -40,7 +40,7 @@ func (d *Server) Close() {
 // exchange (the id token is a temporary file), both issuing temporary
 // keys.
 func Start(mode string) (*Server, *config.Config, error) {
-	fake := apigtest.New(apigtest.DemoGateways(time.Now())...)
+	fake := simcloud.New(simcloud.DemoGateways(time.Now())...)
 	fake.Latency.Store(int64(20 * time.Millisecond))
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -54,25 +54,25 @@ func Start(mode string) (*Server, *config.Config, error) {
 	switch mode {
 	case config.ModeToken:
 		token := randomToken("demo-")
-		fake.Authenticate = apigtest.TokenAuth(func() string { return token })
+		fake.Authenticate = simcloud.TokenAuth(func() string { return token })
 		cfg.Auth.Token = config.Secret(token)
 	case config.ModeAKSK:
 		ak, sk, st := "DEMO"+strings.ToUpper(randomToken("")[:16]), randomToken(""), randomToken("sts-")
-		verifier := apigtest.NewAKSKAuth(ak, sk)
+		verifier := simcloud.NewAKSKAuth(ak, sk)
 		verifier.RequireSecurityToken(st)
 		fake.Authenticate = verifier.Authenticate
 		cfg.Auth.AKSK = &config.AKSK{AccessKey: ak, SecretKey: config.Secret(sk), SecurityToken: config.Secret(st)}
 	case config.ModePassword:
 		const domain, user = "demo-account", "demo-exporter"
 		password := randomToken("pw-")
-		iam := apigtest.NewIAM(fake, domain, user, password)
+		iam := simcloud.NewIAM(fake, domain, user, password)
 		iam.Lifetime = 10 * time.Minute // renewals show up within a demo session
 		fake.Authenticate = iam.Authenticate
 		cfg.IAMEndpoint = endpoint
 		cfg.Auth.Password = &config.Password{DomainName: domain, Username: user, Password: config.Secret(password)}
 	case config.ModeAgency:
-		keys := apigtest.NewKeyIssuer(fake)
-		apigtest.NewMetadata(fake, keys, true).Lifetime = temporaryKeysLifetime
+		keys := simcloud.NewKeyIssuer(fake)
+		simcloud.NewMetadata(fake, keys, true).Lifetime = temporaryKeysLifetime
 		fake.Authenticate = keys.Authenticate
 		cfg.Auth.Agency = &config.Agency{MetadataEndpoint: endpoint}
 	case config.ModeOIDC:
@@ -90,8 +90,8 @@ func Start(mode string) (*Server, *config.Config, error) {
 			return nil, nil, fmt.Errorf("demo: id token file: %w", err)
 		}
 		demo.idTokenFile = f.Name()
-		keys := apigtest.NewKeyIssuer(fake)
-		apigtest.NewOIDC(fake, keys, idp, idToken)
+		keys := simcloud.NewKeyIssuer(fake)
+		simcloud.NewOIDC(fake, keys, idp, idToken)
 		fake.Authenticate = keys.Authenticate
 		cfg.IAMEndpoint = endpoint
 		cfg.Auth.OIDC = &config.OIDC{IdpID: idp, IDTokenFile: f.Name()}
@@ -104,7 +104,7 @@ func Start(mode string) (*Server, *config.Config, error) {
 	go func() { _ = demo.srv.Serve(ln) }()
 
 	byProject := map[string]int{}
-	for _, g := range apigtest.DemoGateways(time.Now()) {
+	for _, g := range simcloud.DemoGateways(time.Now()) {
 		i, ok := byProject[g.ProjectID]
 		if !ok {
 			i = len(cfg.Projects)

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 	"github.com/apig-exporter/apig_exporter/internal/testcert"
 	"github.com/apig-exporter/apig_exporter/internal/testnet"
 )
@@ -22,9 +22,9 @@ import (
 // works, the load error says why each failed.
 func TestDefaultChain(t *testing.T) {
 	const ak, sk = "HPUACHAINEXAMPLE", "chain-test-secret-key"
-	akskFake := func(t *testing.T) *apigtest.Server {
-		fake := apigtest.New(apigtest.Gateway{ProjectID: testProject, ID: testGateway, Progress: apigtest.Creating(time.Now(), 0)})
-		fake.Authenticate = apigtest.NewAKSKAuth(ak, sk).Authenticate
+	akskFake := func(t *testing.T) *simcloud.Server {
+		fake := simcloud.New(simcloud.Gateway{ProjectID: testProject, ID: testGateway, Progress: simcloud.Creating(time.Now(), 0)})
+		fake.Authenticate = simcloud.NewAKSKAuth(ak, sk).Authenticate
 		fake.Start()
 		t.Cleanup(fake.Close)
 		return fake
@@ -99,9 +99,9 @@ func TestDefaultChain(t *testing.T) {
 // other key for each project, and apig_up stays per project.
 func TestTwoAccounts(t *testing.T) {
 	const otherProject, otherGateway = "fedcba9876543210fedcba9876543210", "a1b2c3d4e5f60718293a4b5c6d7e8f90"
-	accountA := apigtest.NewAKSKAuth("HPUAACCOUNTA", "account-a-secret")
+	accountA := simcloud.NewAKSKAuth("HPUAACCOUNTA", "account-a-secret")
 	w := newTempWorld(t) // account B: agency keys
-	w.fake.Put(apigtest.Gateway{ProjectID: otherProject, ID: otherGateway, Progress: apigtest.Creating(w.clock.Now(), 0)})
+	w.fake.Put(simcloud.Gateway{ProjectID: otherProject, ID: otherGateway, Progress: simcloud.Creating(w.clock.Now(), 0)})
 	accountA.Now = w.clock.Now
 	var wrongKeys atomic.Int64
 	w.fake.Authenticate = func(r *http.Request, project string) (int, string) {
@@ -175,7 +175,7 @@ func TestEURegion(t *testing.T) {
 	if up, body := scrapeUp(t, te); !up {
 		t.Errorf("apig_up 0:\n%s\n%s", body, te.logs)
 	}
-	for _, path := range []string{apigtest.OIDCTokenPath, apigtest.SecurityTokensPath, apigtest.IAMProjectsPath} {
+	for _, path := range []string{simcloud.OIDCTokenPath, simcloud.SecurityTokensPath, simcloud.IAMProjectsPath} {
 		if w.fake.Calls(path) != 1 {
 			t.Errorf("%s called %d times at iam.eu-west-101.myhuaweicloud.eu, want 1", path, w.fake.Calls(path))
 		}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 // BenchmarkTwoConcurrentScrapes is what an HA pair of Prometheus servers
@@ -17,12 +17,12 @@ import (
 // at once, on 1000 settled gateways whose answers are cached.
 func BenchmarkTwoConcurrentScrapes(b *testing.B) {
 	start := time.Now().Add(-time.Hour)
-	var gws []apigtest.Gateway
+	var gws []simcloud.Gateway
 	for i := range 1000 {
-		gws = append(gws, apigtest.Gateway{ProjectID: testProject, ID: fmt.Sprintf("gw%04d", i), Name: fmt.Sprintf("gateway-%d", i),
-			Progress: apigtest.Succeeded(start, start.Add(5*time.Minute))})
+		gws = append(gws, simcloud.Gateway{ProjectID: testProject, ID: fmt.Sprintf("gw%04d", i), Name: fmt.Sprintf("gateway-%d", i),
+			Progress: simcloud.Succeeded(start, start.Add(5*time.Minute))})
 	}
-	fake := apigtest.New(gws...).Start()
+	fake := simcloud.New(gws...).Start()
 	defer fake.Close()
 	path := benchConfig(b, "apig_endpoint: "+fake.URL()+"\nauth: {token: t}\nprojects: [{id: "+testProject+", discover: true}]\n")
 	ex := New(Options{Load: fromFile(path)})
@@ -58,4 +58,3 @@ func benchConfig(b *testing.B, content string) string {
 	}
 	return p
 }
-

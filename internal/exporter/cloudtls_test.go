@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 	"github.com/apig-exporter/apig_exporter/internal/testcert"
 )
 
@@ -25,8 +25,8 @@ func TestCloudTLS(t *testing.T) {
 	writeFile(t, caFile, string(ca.PEM))
 	writeFile(t, otherFile, string(other.PEM))
 
-	fake := apigtest.New(apigtest.Gateway{ProjectID: testProject, ID: testGateway,
-		Progress: apigtest.Succeeded(time.Now().Add(-time.Hour), time.Now().Add(-55*time.Minute))})
+	fake := simcloud.New(simcloud.Gateway{ProjectID: testProject, ID: testGateway,
+		Progress: simcloud.Succeeded(time.Now().Add(-time.Hour), time.Now().Add(-55*time.Minute))})
 	srv := httptest.NewUnstartedServer(fake)
 	srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.Leaf(t, "127.0.0.1")}}
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)

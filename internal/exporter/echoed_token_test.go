@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 // TestEchoedTokenNeverShown runs the exporter at debug level against an
@@ -15,7 +15,7 @@ import (
 func TestEchoedTokenNeverShown(t *testing.T) {
 	fake := startFake(t)
 	const echoing = "e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0"
-	fake.Put(apigtest.Gateway{ProjectID: testProject, ID: echoing, Handler: func(w http.ResponseWriter, r *http.Request) {
+	fake.Put(simcloud.Gateway{ProjectID: testProject, ID: echoing, Handler: func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Request-Id", r.Header.Get("X-Auth-Token"))
 		w.WriteHeader(http.StatusUnauthorized)
 		_ = json.NewEncoder(w).Encode(map[string]string{"error_code": "APIC.7101", "error_msg": "token " + r.Header.Get("X-Auth-Token") + " has expired"})

@@ -12,9 +12,9 @@ import (
 
 	"github.com/go-kit/log"
 
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 	"github.com/apig-exporter/apig_exporter/config"
 	"github.com/apig-exporter/apig_exporter/internal/demo"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 	"github.com/apig-exporter/apig_exporter/internal/testenv"
 	"github.com/apig-exporter/apig_exporter/internal/testlog"
 )
@@ -114,11 +114,11 @@ func (te *testExporter) serve(t *testing.T) string {
 }
 
 // startFake serves one created gateway that answers only testToken.
-func startFake(t *testing.T) *apigtest.Server {
+func startFake(t *testing.T) *simcloud.Server {
 	t.Helper()
-	fake := apigtest.New(apigtest.Gateway{ProjectID: testProject, ID: testGateway, Name: "prod-gateway",
-		Progress: apigtest.Succeeded(time.Now().Add(-time.Hour), time.Now().Add(-55*time.Minute))})
-	fake.Authenticate = apigtest.TokenAuth(func() string { return testToken })
+	fake := simcloud.New(simcloud.Gateway{ProjectID: testProject, ID: testGateway, Name: "prod-gateway",
+		Progress: simcloud.Succeeded(time.Now().Add(-time.Hour), time.Now().Add(-55*time.Minute))})
+	fake.Authenticate = simcloud.TokenAuth(func() string { return testToken })
 	fake.Start()
 	t.Cleanup(fake.Close)
 	return fake

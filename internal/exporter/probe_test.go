@@ -10,12 +10,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 // probeExporter serves the exporter for a config watching the given fake:
 // project p1 with one configured gateway, and p2 discovering.
-func probeExporter(t *testing.T, fake *apigtest.Server) string {
+func probeExporter(t *testing.T, fake *simcloud.Server) string {
 	t.Helper()
 	return mustExporter(t, fromFile(configFile(t, "apig_endpoint: "+fake.URL()+`
 auth: {token: t}
@@ -31,9 +31,9 @@ projects:
 
 func TestProbe(t *testing.T) {
 	start := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
-	fake := apigtest.New(
-		apigtest.Gateway{ProjectID: "p1", ID: "gw1", Name: "listed-name", Progress: apigtest.Succeeded(start, start.Add(5*time.Minute))},
-		apigtest.Gateway{ProjectID: "p1", ID: "unconfigured", Name: "u", Progress: apigtest.Succeeded(start, start.Add(6*time.Minute))},
+	fake := simcloud.New(
+		simcloud.Gateway{ProjectID: "p1", ID: "gw1", Name: "listed-name", Progress: simcloud.Succeeded(start, start.Add(5*time.Minute))},
+		simcloud.Gateway{ProjectID: "p1", ID: "unconfigured", Name: "u", Progress: simcloud.Succeeded(start, start.Add(6*time.Minute))},
 	).Start()
 	defer fake.Close()
 	url := probeExporter(t, fake)
@@ -86,7 +86,7 @@ apig_instance_scrape_success{instance_id="gone",project_id="p1"} 0
 }
 
 func TestProbeRefusesBadRequests(t *testing.T) {
-	fake := apigtest.New().Start()
+	fake := simcloud.New().Start()
 	defer fake.Close()
 	url := probeExporter(t, fake)
 	for _, tc := range []struct {
@@ -117,9 +117,9 @@ func TestProbeRefusesBadRequests(t *testing.T) {
 
 func TestMetricsDiscoversAndCaches(t *testing.T) {
 	start := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
-	fake := apigtest.New(
-		apigtest.Gateway{ProjectID: "p1", ID: "gw1", Progress: apigtest.Succeeded(start, start.Add(5*time.Minute))},
-		apigtest.Gateway{ProjectID: "p2", ID: "d1", Name: "found", Progress: apigtest.Succeeded(start, start.Add(5*time.Minute))},
+	fake := simcloud.New(
+		simcloud.Gateway{ProjectID: "p1", ID: "gw1", Progress: simcloud.Succeeded(start, start.Add(5*time.Minute))},
+		simcloud.Gateway{ProjectID: "p2", ID: "d1", Name: "found", Progress: simcloud.Succeeded(start, start.Add(5*time.Minute))},
 	).Start()
 	defer fake.Close()
 	url := probeExporter(t, fake)

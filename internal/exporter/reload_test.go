@@ -12,14 +12,14 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 	"github.com/apig-exporter/apig_exporter/config"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 func TestReload(t *testing.T) {
-	fake := apigtest.New(
-		apigtest.Gateway{ProjectID: "p1", ID: "gw1", Progress: apigtest.Stuck(time.Now(), 30)},
-		apigtest.Gateway{ProjectID: "p1", ID: "gw2", Progress: apigtest.Stuck(time.Now(), 50)},
+	fake := simcloud.New(
+		simcloud.Gateway{ProjectID: "p1", ID: "gw1", Progress: simcloud.Stuck(time.Now(), 30)},
+		simcloud.Gateway{ProjectID: "p1", ID: "gw2", Progress: simcloud.Stuck(time.Now(), 50)},
 	).Start()
 	defer fake.Close()
 	file := filepath.Join(t.TempDir(), "apig_exporter.yml")

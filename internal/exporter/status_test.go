@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/apig-exporter/apig_exporter/apig"
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 	"github.com/apig-exporter/apig_exporter/config"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 // statusDoc is the part of /api/v1/status these tests read.
@@ -40,18 +40,18 @@ func (te *testExporter) status(t *testing.T) statusDoc {
 
 // statusFake serves a gateway being created, a failed one, and one APIG
 // does not know, in project p1.
-func statusFake(t *testing.T, clock *apigtest.Clock) *apigtest.Server {
+func statusFake(t *testing.T, clock *simcloud.Clock) *simcloud.Server {
 	t.Helper()
 	start := clock.Now().Add(-10 * time.Minute)
-	fake := apigtest.New(
-		apigtest.Gateway{ProjectID: "p1", ID: "creating", Name: "new-gw", Progress: apigtest.Creating(start, time.Hour)},
-		apigtest.Gateway{ProjectID: "p1", ID: "failed", Name: "quota-gw", Progress: apigtest.Failed(start, start.Add(time.Minute), "APIC.9218", "quota")},
+	fake := simcloud.New(
+		simcloud.Gateway{ProjectID: "p1", ID: "creating", Name: "new-gw", Progress: simcloud.Creating(start, time.Hour)},
+		simcloud.Gateway{ProjectID: "p1", ID: "failed", Name: "quota-gw", Progress: simcloud.Failed(start, start.Add(time.Minute), "APIC.9218", "quota")},
 	).Start()
 	t.Cleanup(fake.Close)
 	return fake
 }
 
-func statusExporter(t *testing.T, fake *apigtest.Server, clock *apigtest.Clock) *testExporter {
+func statusExporter(t *testing.T, fake *simcloud.Server, clock *simcloud.Clock) *testExporter {
 	t.Helper()
 	te, err := newTestExporter(t, fromFile(configFile(t, "apig_endpoint: "+fake.URL()+`
 auth: {token: t}
@@ -70,7 +70,7 @@ projects:
 // scrape learnt without asking APIG; once the answers are older than
 // statusMaxAge, a view scrapes again.
 func TestStatusPageCostsNoCallWhileFresh(t *testing.T) {
-	clock := apigtest.NewClock(time.Now())
+	clock := simcloud.NewClock(time.Now())
 	fake := statusFake(t, clock)
 	te := statusExporter(t, fake, clock)
 
@@ -100,7 +100,7 @@ func TestStatusPageCostsNoCallWhileFresh(t *testing.T) {
 // TestStatusPageBeforeTheFirstScrape: a view before any scrape scrapes
 // once and shows every gateway, failed and creating first.
 func TestStatusPageBeforeTheFirstScrape(t *testing.T) {
-	clock := apigtest.NewClock(time.Now())
+	clock := simcloud.NewClock(time.Now())
 	fake := statusFake(t, clock)
 	te := statusExporter(t, fake, clock)
 
@@ -122,8 +122,8 @@ func TestStatusPageBeforeTheFirstScrape(t *testing.T) {
 // HTML in it is shown as text on the page.
 func TestStatusPageShowsCloudTextAsText(t *testing.T) {
 	const hostile = `<img src=x onerror=alert(1)>`
-	fake := apigtest.New(apigtest.Gateway{ProjectID: "p1", ID: "gw1", Name: hostile,
-		Progress: apigtest.Failed(time.Now().Add(-time.Hour), time.Now(), "APIC.9206", `<script>alert("msg")</script>`)}).Start()
+	fake := simcloud.New(simcloud.Gateway{ProjectID: "p1", ID: "gw1", Name: hostile,
+		Progress: simcloud.Failed(time.Now().Add(-time.Hour), time.Now(), "APIC.9206", `<script>alert("msg")</script>`)}).Start()
 	defer fake.Close()
 	te := mustExporter(t, fromFile(configFile(t, "apig_endpoint: "+fake.URL()+"\nauth: {token: t}\nprojects: [{id: p1, discover: true}]\n")))
 	_, page := te.get("/")

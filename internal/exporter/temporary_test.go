@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
 	"github.com/apig-exporter/apig_exporter/config"
 	"github.com/apig-exporter/apig_exporter/internal/demo"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 )
 
 const (
@@ -25,27 +25,27 @@ const (
 // tempWorld is one account whose APIG accepts only the temporary keys
 // that its metadata service and its OIDC exchange issue, on a fake clock.
 type tempWorld struct {
-	fake        *apigtest.Server
-	clock       *apigtest.Clock
-	keys        *apigtest.KeyIssuer
-	meta        *apigtest.Metadata
-	oidc        *apigtest.OIDC
-	projects    *apigtest.Projects
+	fake        *simcloud.Server
+	clock       *simcloud.Clock
+	keys        *simcloud.KeyIssuer
+	meta        *simcloud.Metadata
+	oidc        *simcloud.OIDC
+	projects    *simcloud.Projects
 	idTokenFile string
 }
 
 func newTempWorld(t *testing.T) *tempWorld {
 	t.Helper()
-	clock := apigtest.NewClock(time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC))
+	clock := simcloud.NewClock(time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC))
 	// A gateway still being created is asked about on every scrape.
-	fake := apigtest.New(apigtest.Gateway{ProjectID: testProject, ID: testGateway, Name: "new-gateway",
-		Progress: apigtest.Creating(clock.Now(), 0)})
+	fake := simcloud.New(simcloud.Gateway{ProjectID: testProject, ID: testGateway, Name: "new-gateway",
+		Progress: simcloud.Creating(clock.Now(), 0)})
 	fake.Now = clock.Now
-	w := &tempWorld{fake: fake, clock: clock, keys: apigtest.NewKeyIssuer(fake)}
-	w.meta = apigtest.NewMetadata(fake, w.keys, true)
+	w := &tempWorld{fake: fake, clock: clock, keys: simcloud.NewKeyIssuer(fake)}
+	w.meta = simcloud.NewMetadata(fake, w.keys, true)
 	w.meta.Lifetime = time.Hour
-	w.oidc = apigtest.NewOIDC(fake, w.keys, testIdp, testIDToken)
-	w.projects = apigtest.NewProjects(fake, w.keys.Verify)
+	w.oidc = simcloud.NewOIDC(fake, w.keys, testIdp, testIDToken)
+	w.projects = simcloud.NewProjects(fake, w.keys.Verify)
 	fake.Authenticate = w.keys.Authenticate
 	w.idTokenFile = filepath.Join(t.TempDir(), "token")
 	writeFile(t, w.idTokenFile, testIDToken+"\n")
@@ -81,9 +81,9 @@ func (w *tempWorld) exporter(t *testing.T, text string) *testExporter {
 // fetches is the number of key fetches the world has seen started.
 func (w *tempWorld) fetches(mode string) int64 {
 	if mode == config.ModeAgency {
-		return w.fake.Calls(apigtest.MetadataSecurityKeyPath) + w.fake.Calls(apigtest.MetadataTokenPath)
+		return w.fake.Calls(simcloud.MetadataSecurityKeyPath) + w.fake.Calls(simcloud.MetadataTokenPath)
 	}
-	return w.fake.Calls(apigtest.OIDCTokenPath)
+	return w.fake.Calls(simcloud.OIDCTokenPath)
 }
 
 func (w *tempWorld) fail(mode string, status int) {
@@ -188,7 +188,7 @@ func TestOIDCWrongIdp(t *testing.T) {
 	if logs := te.logs.String(); !strings.Contains(logs, "id token refused") || !strings.Contains(logs, "The identity provider does not exist.") {
 		t.Errorf("the log does not say IAM refused the identity provider:\n%s", logs)
 	}
-	if n := w.fake.Calls(apigtest.OIDCTokenPath); n != 1 {
+	if n := w.fake.Calls(simcloud.OIDCTokenPath); n != 1 {
 		t.Errorf("%d id-token exchanges for one scrape, want 1", n)
 	}
 	if n := w.keys.Issued(); n != 0 {
@@ -234,7 +234,7 @@ func TestProjectFromRegion(t *testing.T) {
 					t.Errorf("scrape %d: no %s", i, want)
 				}
 			}
-			if n := w.fake.Calls(apigtest.IAMProjectsPath); n != 1 {
+			if n := w.fake.Calls(simcloud.IAMProjectsPath); n != 1 {
 				t.Errorf("%d project lookups for a load and two scrapes, want 1", n)
 			}
 			if !strings.Contains(te.logs.String(), `projects=1`) {
@@ -282,8 +282,8 @@ func TestDemoRemovesIDTokenFile(t *testing.T) {
 // TestProjectFromRegionPassword: a password login finds the region's
 // project from its scoped login's answer, then watches its gateways.
 func TestProjectFromRegionPassword(t *testing.T) {
-	fake := apigtest.New(apigtest.Gateway{ProjectID: testProject, ID: testGateway, Progress: apigtest.Creating(time.Now(), 0)})
-	iam := apigtest.NewIAM(fake, "acct", "bot", "pw-for-region-test")
+	fake := simcloud.New(simcloud.Gateway{ProjectID: testProject, ID: testGateway, Progress: simcloud.Creating(time.Now(), 0)})
+	iam := simcloud.NewIAM(fake, "acct", "bot", "pw-for-region-test")
 	iam.AddProject("cn-north-4", testProject)
 	fake.Authenticate = iam.Authenticate
 	fake.Start()

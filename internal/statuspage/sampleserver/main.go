@@ -15,7 +15,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/apig-exporter/apig_exporter/apig/apigtest"
+	"github.com/apig-exporter/apig_exporter/internal/simcloud"
 	"github.com/apig-exporter/apig_exporter/internal/statuspage"
 )
 
@@ -50,7 +50,7 @@ func main() {
 // sample is what the exporter would hold a few seconds into --demo.
 func sample(start time.Time, hostile bool) statuspage.Snapshot {
 	taken := start.Add(-4 * time.Second)
-	p, e := apigtest.DemoProject, apigtest.DemoProjectEdge
+	p, e := simcloud.DemoProject, simcloud.DemoProjectEdge
 	gw := func(project, id, name, list, status string, percent int, started, ended time.Time) statuspage.Gateway {
 		return statuspage.Gateway{ProjectID: project, InstanceID: id, Name: name, ListStatus: list, Status: status,
 			Percent: percent, Started: started, Ended: ended, AnsweredAt: taken}

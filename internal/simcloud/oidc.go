@@ -1,4 +1,4 @@
-package apigtest
+package simcloud
 
 import (
 	"encoding/json"

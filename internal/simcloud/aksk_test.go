@@ -1,4 +1,4 @@
-package apigtest
+package simcloud
 
 import (
 	"encoding/json"
@@ -29,7 +29,7 @@ type wireVector struct {
 // vector over real HTTP: the fake must accept the SDK's own signatures, and
 // refuse each after tampering in transit or at a stale date.
 func TestAKSKAuthAcceptsSDKRequests(t *testing.T) {
-	b, err := os.ReadFile("../testdata/aksk-vectors.json")
+	b, err := os.ReadFile("../../apig/testdata/aksk-vectors.json")
 	if err != nil {
 		t.Fatal(err)
 	}

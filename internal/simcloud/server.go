@@ -1,7 +1,10 @@
-// Package apigtest is a fake APIG on loopback. Unit tests, benchmarks and
-// the exporter's --demo mode all use it, so what the demo shows is what the
+// Package simcloud is a simulated Huawei Cloud on loopback: APIG's
+// gateway APIs, IAM (password login, OIDC exchange, project lookup) and
+// the ECS metadata service, each speaking the real shapes and checking
+// credentials as the real ones do. Unit tests, benchmarks and the
+// exporter's --demo mode all use it, so what the demo shows is what the
 // tests pin.
-package apigtest
+package simcloud
 
 import (
 	"encoding/json"
