@@ -109,7 +109,7 @@ func Start(mode string) (*Server, *config.Config, error) {
 		if !ok {
 			i = len(cfg.Projects)
 			byProject[g.ProjectID] = i
-			cfg.Projects = append(cfg.Projects, config.Project{ID: g.ProjectID})
+			cfg.Projects = append(cfg.Projects, config.Project{ID: g.ProjectID, Discovery: config.Discovery{Discover: true}})
 		}
 		cfg.Projects[i].Instances = append(cfg.Projects[i].Instances, config.Instance{ID: g.ID, Name: g.Name})
 	}
