@@ -1,8 +1,10 @@
 package exporter
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/apig-exporter/apig_exporter/apig"
 	"github.com/apig-exporter/apig_exporter/config"
@@ -57,7 +59,11 @@ func (ex *Exporter) buildAccounts(cfg *config.Config, sh authShared) (*accounts,
 		if top.finder == nil {
 			return nil, fmt.Errorf("projects: none configured, and %s credentials cannot look the project up from the region", cfg.Auth.Mode())
 		}
-		id, err := top.finder.ProjectID(ex.ctx, cfg.Region)
+		// Bounded like any API call, so that a hanging IAM cannot hold a
+		// start or a reload.
+		ctx, cancel := context.WithTimeout(ex.ctx, time.Duration(cfg.RequestTimeout))
+		id, err := top.finder.ProjectID(ctx, cfg.Region)
+		cancel()
 		if err != nil {
 			return nil, err
 		}
