@@ -12,6 +12,7 @@
 # Needs root (mount namespace, chroot).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ci_name=container
 . .ci/lib.sh
 
 [ "$(id -u)" -eq 0 ] || { echo "container.sh: needs root (unshare, chroot)" >&2; exit 1; }
@@ -28,8 +29,6 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
-fail() { echo "container.sh: FAIL: $*" >&2; exit 1; }
-ok() { echo "container.sh: ok: $*"; }
 
 # What the final stage of the Dockerfile says.
 spec=$(python3 - <<'PY'
@@ -84,7 +83,7 @@ projects:
 YAML
 echo ci-test-token >"$root$(dirname "$config")/token"
 chmod -R a+rX "$root"
-echo "container.sh: root filesystem: $(cd "$root" && find . -type f | sort | tr '\n' ' ')"
+log "root filesystem: $(cd "$root" && find . -type f | sort | tr '\n' ' ')"
 
 # in_image ARGS...: runs ARGS in $root, mounted read-only in a private
 # mount namespace, as $uid:$gid with no supplementary groups. unshare, sh
@@ -119,4 +118,4 @@ ok "--demo served $n apig_ series on 127.0.0.1:$port as uid $uid, gid $gid, on a
 kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 
 [ "$expose" = 10172 ] || fail "EXPOSE $expose, but the default --web.listen-address is :10172"
-echo "container.sh: PASS"
+log PASS

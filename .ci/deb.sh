@@ -8,6 +8,7 @@
 # this script created it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ci_name=deb
 . .ci/lib.sh
 
 [ "$(id -u)" -eq 0 ] || { echo "deb.sh: needs root (dpkg -i)" >&2; exit 1; }
@@ -31,8 +32,6 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
-fail() { echo "deb.sh: FAIL: $*" >&2; exit 1; }
-ok() { echo "deb.sh: ok: $*"; }
 # expect PATH OWNER:GROUP MODE
 expect() {
   [ -e "$1" ] || fail "$1 missing"
@@ -97,7 +96,7 @@ if command -v systemd-analyze >/dev/null 2>&1; then
   [ -z "$out" ] || fail "systemd-analyze verify: $out"
   ok "systemd-analyze verify: no warnings"
 else
-  echo "deb.sh: systemd-analyze not found; the unit is not verified"
+  log "systemd-analyze not found; the unit is not verified"
 fi
 
 # Remove: everything but the conffiles goes.
@@ -120,4 +119,4 @@ done
 status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null) || true
 [ -z "$status" ] || [ "$status" = not-installed ] || fail "after dpkg -P, $pkg is in state $status"
 ok "dpkg -P removes the conffiles and /etc/apig_exporter"
-echo "deb.sh: PASS"
+log PASS

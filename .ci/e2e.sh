@@ -45,10 +45,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Seconds left before the deadline (at least 1), for commands that could hang.
-remaining() { echo $((deadline > SECONDS ? deadline - SECONDS : 1)); }
-log() { printf 'e2e [%3ds] %s\n' "$SECONDS" "$*"; }
-fail() { log "FAIL: $*" >&2; exit 1; }
+ci_name=e2e
+. .ci/lib.sh
 # free_ports N: N distinct free TCP ports on 127.0.0.1, one per line.
 free_ports() {
   python3 - "$1" <<'PY'

@@ -1,6 +1,15 @@
-# Helpers sourced by the .ci scripts of the install checks (helm, deb,
-# container, dashboard). Each installs only what is missing, so a second run
-# costs nothing.
+# Helpers sourced by the .ci scripts. The installers install only what is
+# missing, so a second run costs nothing. A script sets ci_name before
+# sourcing this file (and deadline, in SECONDS, if it uses remaining).
+
+# log, ok and fail print one line naming the script and its elapsed time;
+# fail exits.
+log() { printf '%s [%3ds] %s\n' "${ci_name:-ci}" "$SECONDS" "$*"; }
+ok() { log "ok: $*"; }
+fail() { log "FAIL: $*" >&2; exit 1; }
+# remaining: seconds left before the deadline (at least 1), for commands
+# that could hang.
+remaining() { echo $((deadline > SECONDS ? deadline - SECONDS : 1)); }
 
 # ensure_go_tool BIN MODULE/PATH VERSION: puts BIN, built from the Go module
 # proxy at VERSION, in $(go env GOPATH)/bin unless that exact version is

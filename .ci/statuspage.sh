@@ -57,10 +57,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-remaining() { echo $((deadline > SECONDS ? deadline - SECONDS : 1)); }
-log() { printf 'statuspage [%3ds] %s\n' "$SECONDS" "$*"; }
-fail() { log "FAIL: $*" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+ci_name=statuspage
+. .ci/lib.sh
 # http_status URL: the HTTP status of a GET, or 000 when nothing answers.
 http_status() {
   python3 - "$1" <<'PY'
