@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"strconv"
 	"time"
 )
 
@@ -68,14 +67,11 @@ type Options struct {
 
 // Client calls the APIG management API.
 type Client struct {
-	http      *http.Client
-	auth      Authorizer
-	obs       Observer
-	userAgent string
-	maxBody   int64
-	timeout   time.Duration
-	limiter   *Limiter
-	backoff   Backoff
+	sender
+	auth    Authorizer
+	timeout time.Duration
+	limiter *Limiter
+	backoff Backoff
 }
 
 // NewClient builds a client; Auth is required.
@@ -83,21 +79,8 @@ func NewClient(o Options) (*Client, error) {
 	if o.Auth == nil {
 		return nil, errors.New("apig: no authorizer")
 	}
-	c := &Client{http: o.HTTPClient, auth: o.Auth, obs: o.Observer, userAgent: o.UserAgent, maxBody: o.MaxBodyBytes, timeout: o.Timeout,
-		limiter: o.Limiter, backoff: o.Backoff.withDefaults()}
-	if c.http == nil {
-		c.http = NewHTTPClient(nil)
-	}
-	if c.obs == nil {
-		c.obs = nopObserver{}
-	}
-	if c.userAgent == "" {
-		c.userAgent = "apig_exporter"
-	}
-	if c.maxBody <= 0 {
-		c.maxBody = DefaultMaxBodyBytes
-	}
-	return c, nil
+	return &Client{sender: newSender(o.HTTPClient, o.Observer, o.UserAgent, o.MaxBodyBytes), auth: o.Auth, timeout: o.Timeout,
+		limiter: o.Limiter, backoff: o.Backoff.withDefaults()}, nil
 }
 
 type nopObserver struct{}
@@ -184,6 +167,7 @@ func (c *Client) attempt(ctx context.Context, cl call) ([]byte, *http.Request, e
 	if err != nil {
 		return nil, nil, &Error{Operation: cl.operation, Code: CodeConnection, Err: err}
 	}
+	// Set before signing: the User-Agent is among the signed headers.
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Content-Type", "application/json")
 	if err := c.auth.Authorize(ctx, req, cl.project.ID, cl.body); err != nil {
@@ -193,20 +177,9 @@ func (c *Client) attempt(ctx context.Context, cl call) ([]byte, *http.Request, e
 		return nil, nil, &Error{Operation: cl.operation, Code: CodeAuth, Err: err}
 	}
 
-	start := time.Now()
-	resp, err := c.http.Do(req)
+	resp, body, err := c.send(cl.operation, req)
 	if err != nil {
-		c.obs.ObserveRequest(cl.operation, "error", time.Since(start))
-		return nil, req, transportError(cl.operation, withCause(ctx, err))
-	}
-	defer resp.Body.Close()
-	body, err := readLimited(resp.Body, c.maxBody)
-	c.obs.ObserveRequest(cl.operation, strconv.Itoa(resp.StatusCode), time.Since(start))
-	if err != nil {
-		if errors.Is(err, errBodyTooLarge) {
-			return nil, req, &Error{Operation: cl.operation, HTTPStatus: resp.StatusCode, Code: CodeDecode, Err: err}
-		}
-		return nil, req, transportError(cl.operation, withCause(ctx, err))
+		return nil, req, err
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, req, statusError(cl.operation, resp, body, sentCredentials(req)...)
@@ -282,4 +255,4 @@ func stripURL(err error) error {
 
 // CloseIdleConnections closes kept-alive connections not in use, such as
 // when a reload replaces this client; calls in flight are not affected.
-func (c *Client) CloseIdleConnections() { c.http.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() { c.client.CloseIdleConnections() }

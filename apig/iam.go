@@ -55,7 +55,7 @@ type IAMOptions struct {
 // when APIG refuses it.
 type IAMPassword struct {
 	o    IAMOptions
-	http credentialHTTP
+	http sender
 
 	mu       sync.Mutex
 	projects map[string]*renewal[string]
@@ -87,7 +87,7 @@ func NewIAMPassword(o IAMOptions) (*IAMPassword, error) {
 	}
 	return &IAMPassword{
 		o:        o,
-		http:     newCredentialHTTP(o.HTTPClient, o.Observer, o.UserAgent, o.MaxBodyBytes),
+		http:     newSender(o.HTTPClient, o.Observer, o.UserAgent, o.MaxBodyBytes),
 		projects: map[string]*renewal[string]{},
 	}, nil
 }

@@ -52,7 +52,7 @@ type MetadataOptions struct {
 // TemporaryAKSK.
 type Metadata struct {
 	o    MetadataOptions
-	http credentialHTTP
+	http sender
 
 	mu             sync.Mutex
 	noTokenAPIThen time.Time // when the token API was last found missing
@@ -81,7 +81,7 @@ func NewMetadata(o MetadataOptions) (*Metadata, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Metadata{o: o, http: newCredentialHTTP(o.HTTPClient, o.Observer, o.UserAgent, o.MaxBodyBytes)}, nil
+	return &Metadata{o: o, http: newSender(o.HTTPClient, o.Observer, o.UserAgent, o.MaxBodyBytes)}, nil
 }
 
 // Operation is OpMetadata: the metadata service's calls and errors are

@@ -45,7 +45,7 @@ type OIDCOptions struct {
 // Source of a TemporaryAKSK.
 type OIDC struct {
 	o    OIDCOptions
-	http credentialHTTP
+	http sender
 }
 
 // NewOIDC checks the options.
@@ -64,7 +64,7 @@ func NewOIDC(o OIDCOptions) (*OIDC, error) {
 		o.IAMEndpoint = hwcloud.IAMEndpoint(o.Region)
 	}
 	o.IAMEndpoint = strings.TrimSuffix(o.IAMEndpoint, "/")
-	return &OIDC{o: o, http: newCredentialHTTP(o.HTTPClient, o.Observer, o.UserAgent, o.MaxBodyBytes)}, nil
+	return &OIDC{o: o, http: newSender(o.HTTPClient, o.Observer, o.UserAgent, o.MaxBodyBytes)}, nil
 }
 
 // Operation is OpIAM: the exchange's calls and errors are observed under it.

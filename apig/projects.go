@@ -42,7 +42,7 @@ type ProjectLookupOptions struct {
 // region is looked up once; later calls get the cached answer.
 type ProjectLookup struct {
 	o       ProjectLookupOptions
-	http    credentialHTTP
+	http    sender
 	regions regionCache
 }
 
@@ -54,7 +54,7 @@ func NewProjectLookup(o ProjectLookupOptions) (*ProjectLookup, error) {
 	if o.Observer == nil {
 		o.Observer = nopObserver{}
 	}
-	return &ProjectLookup{o: o, http: newCredentialHTTP(o.HTTPClient, o.Observer, o.UserAgent, o.MaxBodyBytes)}, nil
+	return &ProjectLookup{o: o, http: newSender(o.HTTPClient, o.Observer, o.UserAgent, o.MaxBodyBytes)}, nil
 }
 
 // ProjectID returns the ID of the one project named region. None, or more

@@ -8,17 +8,18 @@ import (
 	"time"
 )
 
-// credentialHTTP sends the requests that obtain credentials (IAM logins,
-// OIDC exchanges, the metadata service, project lookups): one place that
-// observes each attempt, bounds the answer and keeps secrets out of errors.
-type credentialHTTP struct {
+// sender sends every request of the package: APIG calls, IAM logins, OIDC
+// exchanges, the metadata service and project lookups. It is the one place
+// that observes each attempt, bounds the answer and classifies a failure
+// to get one.
+type sender struct {
 	client    *http.Client
 	obs       Observer
 	userAgent string
 	maxBody   int64
 }
 
-func newCredentialHTTP(client *http.Client, obs Observer, userAgent string, maxBody int64) credentialHTTP {
+func newSender(client *http.Client, obs Observer, userAgent string, maxBody int64) sender {
 	if client == nil {
 		client = NewHTTPClient(nil)
 	}
@@ -31,13 +32,13 @@ func newCredentialHTTP(client *http.Client, obs Observer, userAgent string, maxB
 	if maxBody <= 0 {
 		maxBody = DefaultMaxBodyBytes
 	}
-	return credentialHTTP{client: client, obs: obs, userAgent: userAgent, maxBody: maxBody}
+	return sender{client: client, obs: obs, userAgent: userAgent, maxBody: maxBody}
 }
 
 // send does one request and returns the answer with its body read. Only
 // a failure to get a complete answer is an error: the caller judges the
 // status.
-func (c credentialHTTP) send(op string, req *http.Request) (*http.Response, []byte, error) {
+func (c sender) send(op string, req *http.Request) (*http.Response, []byte, error) {
 	req.Header.Set("User-Agent", c.userAgent)
 	start := time.Now()
 	resp, err := c.client.Do(req)
