@@ -105,12 +105,21 @@ func (r *renewal[T]) usableLocked(now time.Time) bool {
 // cancellation of the caller that started it, and stores the result.
 func (r *renewal[T]) renew(ctx context.Context) (any, error) {
 	r.mu.Lock()
-	if r.usableLocked(r.now()) && r.now().Before(r.refreshAt) {
+	now := r.now()
+	if r.usableLocked(now) && now.Before(r.refreshAt) {
 		// A fetch that ended just as this caller decided to start one
 		// brought a good credential: no need for another.
 		v := r.value
 		r.mu.Unlock()
 		return v, nil
+	}
+	if now.Before(r.holdUntil) {
+		// A fetch that ended just as this caller decided to start one
+		// failed: its hold-off applies to this caller too, or concurrent
+		// callers would each fetch once in turn.
+		err := r.failed
+		r.mu.Unlock()
+		return nil, err
 	}
 	r.fetching = true
 	r.mu.Unlock()
